@@ -1,0 +1,488 @@
+"""Where people live and who governs it: the district → subdistrict → community →
+residential complex hierarchy, owners' committees, and staff jurisdictions."""
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from redproperty.scoping import JurisdictionQuerySet
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def _check_parent_prefix(code: str, parent_code: str | None, field: str):
+    if code and parent_code and not code.startswith(parent_code):
+        raise ValidationError(
+            {field: _("The code must start with the parent's code %(parent)s.") % {"parent": parent_code}}
+        )
+
+
+# ---------------------------------------------------------------------------
+# Administrative divisions
+# ---------------------------------------------------------------------------
+class DistrictQuerySet(JurisdictionQuerySet):
+    district_lookup = ""
+    community_lookup = "subdistricts__communities"
+    firm_lookup = "subdistricts__communities__complexes__contracts__firm"
+
+
+class District(TimeStamped):
+    """A county-level district (区), coded by GB/T 2260."""
+
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("A district code is 6 digits (GB/T 2260)."))],
+        help_text=_("6-digit GB/T 2260 code, e.g. 530111."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    history = HistoricalRecords()
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubdistrictQuerySet(JurisdictionQuerySet):
+    district_lookup = "district"
+    community_lookup = "communities"
+    firm_lookup = "communities__complexes__contracts__firm"
+
+    def scope_q(self, profile):
+        if profile.role == "subdistrict":
+            return Q(id=profile.subdistrict_id)
+        return super().scope_q(profile)
+
+
+class Subdistrict(TimeStamped):
+    """A subdistrict (街道), coded by the statistics bureau's 9-digit township code."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="subdistricts", verbose_name=_("district")
+    )
+    code = models.CharField(
+        _("division code"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^\d{9}$", _("A subdistrict code is 9 digits."))],
+        help_text=_("9-digit statistical township code starting with the district's code."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    history = HistoricalRecords()
+
+    objects = SubdistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.district_id:
+            _check_parent_prefix(self.code, self.district.code, "code")
+
+
+class CommunityQuerySet(JurisdictionQuerySet):
+    community_lookup = ""
+    firm_lookup = "complexes__contracts__firm"
+
+
+class Community(TimeStamped):
+    """A community (社区), coded by the statistics bureau's 12-digit village-level code."""
+
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, related_name="communities", verbose_name=_("subdistrict")
+    )
+    code = models.CharField(
+        _("division code"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{12}$", _("A community code is 12 digits."))],
+        help_text=_("12-digit statistical code starting with the subdistrict's code."),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.subdistrict_id:
+            _check_parent_prefix(self.code, self.subdistrict.code, "code")
+
+
+# ---------------------------------------------------------------------------
+# Residential complexes
+# ---------------------------------------------------------------------------
+class ComplexType(models.TextChoices):
+    COMMERCIAL = "commercial", _("Commercial housing")
+    OLD = "old", _("Old or abandoned complex")
+    AFFORDABLE = "affordable", _("Affordable housing")
+
+
+class ManagementMode(models.TextChoices):
+    FIRM = "firm", _("Professional firm")
+    COMMUNITY_HOSTED = "community_hosted", _("Community-hosted")
+    SELF_GOVERNED = "self_governed", _("Resident self-governance")
+    NONE = "none", _("None")
+
+
+class ResidentialComplexQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "contracts__firm"
+
+    def with_two_way_entry(self):
+        """Annotate `has_two_way_entry`: an active cross-appointment in each direction.
+
+        Two correlated EXISTS sub-queries; no extra round trip."""
+        from django.apps import apps
+
+        appointment = apps.get_model("partybranches", "CrossAppointment")
+        active = appointment.objects.active().filter(complex=OuterRef("pk"))
+        return self.annotate(
+            _into_counterpart=Exists(active.filter(direction="to_counterpart")),
+            _into_community=Exists(active.filter(direction="to_community")),
+        ).annotate(
+            has_two_way_entry=models.ExpressionWrapper(
+                Q(_into_counterpart=True) & Q(_into_community=True), output_field=models.BooleanField()
+            )
+        )
+
+    def two_way_entry(self):
+        return self.with_two_way_entry().filter(has_two_way_entry=True)
+
+
+class ResidentialComplex(TimeStamped):
+    """A residential complex (小区)."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="complexes", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    complex_type = models.CharField(_("type"), max_length=20, choices=ComplexType.choices, default=ComplexType.COMMERCIAL)
+    management_mode = models.CharField(
+        _("management mode"), max_length=20, choices=ManagementMode.choices, default=ManagementMode.FIRM
+    )
+    households = models.PositiveIntegerField(_("households"), default=0)
+    buildings = models.PositiveIntegerField(_("buildings"), default=0)
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    year_built = models.PositiveIntegerField(_("year built"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = ResidentialComplexQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("residential complex")
+        verbose_name_plural = _("residential complexes")
+        ordering = ["community__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="complex_unique_name_in_community"),
+            models.CheckConstraint(
+                condition=Q(year_built__isnull=True) | Q(year_built__gte=1900, year_built__lte=2100),
+                name="complex_year_built_plausible",
+            ),
+        ]
+        indexes = [
+            # Portal and Open311 look complexes up by name.
+            models.Index(fields=["name"], name="complex_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def active_contract(self):
+        """The active service contract, or None. One query unless prefetched as `active_contracts`."""
+        if hasattr(self, "active_contracts"):
+            return self.active_contracts[0] if self.active_contracts else None
+        return self.contracts.active().select_related("firm").first()
+
+    @property
+    def current_firm(self):
+        """The firm of the active contract, or None."""
+        contract = self.active_contract
+        return contract.firm if contract else None
+
+
+# ---------------------------------------------------------------------------
+# Owners' committees
+# ---------------------------------------------------------------------------
+class CommitteeStatus(models.TextChoices):
+    PREPARING = "preparing", _("Preparing")
+    ACTIVE = "active", _("In office")
+    EXPIRED = "expired", _("Term expired")
+    DISSOLVED = "dissolved", _("Dissolved")
+
+
+class OwnersCommitteeQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "complex__contracts__firm"
+
+    def with_red(self):
+        """Annotate `is_red`: at least half the members are party members and the director is one."""
+        return self.annotate(
+            _members=Count("members", distinct=True),
+            _party_members=Count("members", filter=Q(members__is_party_member=True), distinct=True),
+            _party_director=Exists(
+                OwnersCommitteeMember.objects.filter(
+                    committee=OuterRef("pk"), role=MemberRole.DIRECTOR, is_party_member=True
+                )
+            ),
+        ).annotate(
+            _is_red=models.ExpressionWrapper(
+                Q(_members__gt=0) & Q(_party_director=True) & Q(_party_members__gte=models.F("_members") / 2.0),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def red(self):
+        return self.with_red().filter(_is_red=True)
+
+
+class OwnersCommittee(TimeStamped):
+    """An owners' committee (业主委员会) of one complex for one term."""
+
+    MIN_MEMBERS = 5
+    MAX_MEMBERS = 11
+    MAX_TERM_YEARS = 5
+
+    complex = models.ForeignKey(
+        ResidentialComplex,
+        on_delete=models.PROTECT,
+        related_name="owners_committees",
+        verbose_name=_("residential complex"),
+    )
+    term_start = models.DateField(_("term start"))
+    term_end = models.DateField(_("term end"))
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("Date of filing (备案) with the subdistrict."))
+    status = models.CharField(_("status"), max_length=20, choices=CommitteeStatus.choices, default=CommitteeStatus.ACTIVE)
+    history = HistoricalRecords()
+
+    objects = OwnersCommitteeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owners' committee")
+        verbose_name_plural = _("owners' committees")
+        ordering = ["complex__name", "-term_start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_end__gt=models.F("term_start")), name="committee_term_end_after_start"),
+            models.UniqueConstraint(
+                fields=["complex"], condition=Q(status="active"), name="committee_one_active_per_complex"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Owners' committee of %(complex)s (%(start)s–%(end)s)") % {
+            "complex": self.complex, "start": self.term_start.year, "end": self.term_end.year,
+        }
+
+    def clean(self):
+        if self.term_start and self.term_end:
+            if self.term_end <= self.term_start:
+                raise ValidationError({"term_end": _("The term must end after it starts.")})
+            limit = _add_years(self.term_start, self.MAX_TERM_YEARS)
+            if self.term_end > limit:
+                raise ValidationError(
+                    {"term_end": _("A term lasts at most %(years)d years.") % {"years": self.MAX_TERM_YEARS}}
+                )
+
+    @classmethod
+    def validate_members(cls, members: list[dict]) -> None:
+        """Check a full member list (dicts with role, is_party_member). Raises ValidationError."""
+        count = len(members)
+        if count < cls.MIN_MEMBERS or count > cls.MAX_MEMBERS or count % 2 == 0:
+            raise ValidationError(
+                _("An owners' committee has an odd number of members, from %(min)d to %(max)d; this one has %(n)d.")
+                % {"min": cls.MIN_MEMBERS, "max": cls.MAX_MEMBERS, "n": count}
+            )
+        directors = sum(1 for m in members if m.get("role") == MemberRole.DIRECTOR)
+        if directors != 1:
+            raise ValidationError(_("An owners' committee has exactly one director."))
+
+    @property
+    def is_red(self) -> bool:
+        """Red: at least half the members are party members and the director is one.
+        Uses the `with_red()` annotation when present, else the prefetched or queried members."""
+        if hasattr(self, "_is_red"):
+            return bool(self._is_red)
+        members = list(self.members.all())
+        if not members:
+            return False
+        party = sum(1 for m in members if m.is_party_member)
+        director_party = any(m.role == MemberRole.DIRECTOR and m.is_party_member for m in members)
+        return director_party and party * 2 >= len(members)
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class MemberRole(models.TextChoices):
+    DIRECTOR = "director", _("Director")
+    DEPUTY = "deputy", _("Deputy director")
+    MEMBER = "member", _("Member")
+
+
+class OwnersCommitteeMemberQuerySet(JurisdictionQuerySet):
+    community_lookup = "committee__complex__community"
+    firm_lookup = "committee__complex__contracts__firm"
+
+
+class OwnersCommitteeMember(TimeStamped):
+    committee = models.ForeignKey(
+        OwnersCommittee, on_delete=models.CASCADE, related_name="members", verbose_name=_("owners' committee")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    objects = OwnersCommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
+        ordering = ["committee", "role", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee"], condition=Q(role="director"), name="committee_one_director"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+# ---------------------------------------------------------------------------
+# Staff jurisdictions
+# ---------------------------------------------------------------------------
+class StaffRole(models.TextChoices):
+    DISTRICT = "district", _("District staff")
+    SUBDISTRICT = "subdistrict", _("Subdistrict staff")
+    COMMUNITY = "community", _("Community worker")
+    FIRM = "firm", _("Firm staff")
+
+
+class StaffProfileQuerySet(JurisdictionQuerySet):
+    def scope_q(self, profile):
+        # Staff see the profiles of people inside their own jurisdiction.
+        if profile.role == StaffRole.DISTRICT:
+            return (
+                Q(district_id=profile.district_id)
+                | Q(subdistrict__district_id=profile.district_id)
+                | Q(community__subdistrict__district_id=profile.district_id)
+                | Q(role=StaffRole.FIRM)
+            )
+        if profile.role == StaffRole.SUBDISTRICT:
+            return Q(subdistrict_id=profile.subdistrict_id) | Q(community__subdistrict_id=profile.subdistrict_id)
+        if profile.role == StaffRole.COMMUNITY:
+            return Q(community_id=profile.community_id)
+        return Q(firm_id=profile.firm_id)
+
+    def visible_to(self, user):
+        if user is not None and getattr(user, "is_superuser", False) and user.is_active:
+            return self
+        from redproperty.scoping import staff_profile_of
+
+        profile = staff_profile_of(user)
+        return self.none() if profile is None else self.filter(self.scope_q(profile))
+
+
+class StaffProfile(TimeStamped):
+    """A staff user's jurisdiction: a role and the one object it covers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("district"))
+    subdistrict = models.ForeignKey(
+        Subdistrict, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("subdistrict")
+    )
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("community"))
+    firm = models.ForeignKey(
+        "properties.PropertyFirm", on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("property firm")
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    objects = StaffProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["role", "user__username"]
+        constraints = [
+            models.CheckConstraint(
+                name="staff_profile_covers_its_role",
+                condition=(
+                    Q(role="district", district__isnull=False, subdistrict__isnull=True, community__isnull=True, firm__isnull=True)
+                    | Q(role="subdistrict", district__isnull=True, subdistrict__isnull=False, community__isnull=True, firm__isnull=True)
+                    | Q(role="community", district__isnull=True, subdistrict__isnull=True, community__isnull=False, firm__isnull=True)
+                    | Q(role="firm", district__isnull=True, subdistrict__isnull=True, community__isnull=True, firm__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}: {self.jurisdiction}"
+
+    @property
+    def jurisdiction(self):
+        return self.district or self.subdistrict or self.community or self.firm
+
+    def clean(self):
+        field = {"district": "district", "subdistrict": "subdistrict", "community": "community", "firm": "firm"}.get(self.role)
+        if not field:
+            return
+        errors = {}
+        if getattr(self, f"{field}_id") is None:
+            errors[field] = _("This role needs a %(field)s.") % {"field": self._meta.get_field(field).verbose_name}
+        for other in ("district", "subdistrict", "community", "firm"):
+            if other != field and getattr(self, f"{other}_id") is not None:
+                errors[other] = _("Leave this empty for the role %(role)s.") % {"role": self.get_role_display()}
+        if errors:
+            raise ValidationError(errors)
+
+

@@ -1,0 +1,309 @@
+"""What residents ask for, end to end: categories, complaints, their events and photos.
+
+Every change of a complaint's status goes through complaints/services.py."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import Community, ResidentialComplex, Subdistrict, TimeStamped
+from properties.models import PropertyFirm
+from redproperty.scoping import JurisdictionQuerySet
+
+# Crockford-like alphabet without 0/O, 1/I/L, U: easy to read aloud over the phone.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+TRACKING_CHARS = 9  # 30**9 ≈ 2**44 possible codes
+
+
+def new_tracking_code() -> str:
+    """A random public code such as `7K4M-Q2XPA` (9 symbols of 30: 44 bits)."""
+    raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CHARS))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+class CategoryQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Category(TimeStamped):
+    """A kind of request, with its routing and time limits."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    description = models.TextField(_("description"), blank=True)
+    response_hours = models.PositiveSmallIntegerField(
+        _("response time limit (hours)"), default=24, validators=[MinValueValidator(1)]
+    )
+    resolve_days = models.PositiveSmallIntegerField(
+        _("resolution time limit (days)"), default=7, validators=[MinValueValidator(1)]
+    )
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    REOPENED = "reopened", _("Reopened")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
+FINAL_STATUSES = (Status.CLOSED, Status.REJECTED, Status.DUPLICATE)
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Residents' portal")
+    PHONE = "phone", _("Phone call")
+    WALK_IN = "walk_in", _("Walk-in")
+    HOTLINE = "hotline_12345", _("12345 hotline")
+    WECHAT = "wechat", _("WeChat")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class HandlerLevel(models.TextChoices):
+    FIRM = "firm", _("Property firm")
+    COMMUNITY = "community", _("Community")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+
+
+class ComplaintQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "assigned_firm"
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        """Open complaints past their resolution deadline, or unaccepted past the response deadline."""
+        now = now or timezone.now()
+        return self.open().filter(
+            Q(due_resolve_at__lt=now) | Q(status=Status.SUBMITTED, due_response_at__lt=now)
+        )
+
+
+class Complaint(TimeStamped):
+    """A resident's request or complaint (诉求/投诉) about a complex."""
+
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False)
+    complex = models.ForeignKey(
+        ResidentialComplex, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("residential complex")
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL)
+    description = models.TextField(_("description"), max_length=2000)
+    location_detail = models.CharField(_("place in the complex"), max_length=200, blank=True)
+    reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("reporter email"), blank=True)
+    is_anonymous = models.BooleanField(
+        _("anonymous"), default=False, help_text=_("The name is hidden from the firm, kept for the community.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    handler_level = models.CharField(_("handled by"), max_length=20, choices=HandlerLevel.choices)
+    assigned_firm = models.ForeignKey(
+        PropertyFirm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("assigned firm"),
+    )
+    assigned_community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="complaints_assigned", verbose_name=_("responsible community")
+    )
+    escalated_to = models.ForeignKey(
+        Subdistrict,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_escalated",
+        verbose_name=_("escalated to subdistrict"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
+    )
+    reject_reason = models.TextField(_("rejection reason"), blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("rating comment"), blank=True, max_length=1000)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    due_response_at = models.DateTimeField(_("response due"))
+    due_resolve_at = models.DateTimeField(_("resolution due"))
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    escalation_count = models.PositiveSmallIntegerField(_("escalations"), default=0)
+    history = HistoricalRecords(excluded_fields=["reporter_phone", "reporter_email", "reporter_name"])
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-submitted_at", "-id"]
+        permissions = [("view_reporter_phone", _("Can see reporters' full phone numbers"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="complaint_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""), name="complaint_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False), name="complaint_duplicate_points_at_original"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_resolve_at__gte=models.F("due_response_at")), name="complaint_due_order"
+            ),
+        ]
+        indexes = [
+            # Workbench and overdue sweep: open complaints by deadline.
+            models.Index(fields=["status", "due_resolve_at"], name="complaint_status_due_idx"),
+            # Three rates per firm / community and period.
+            models.Index(fields=["assigned_firm", "submitted_at"], name="complaint_firm_time_idx"),
+            models.Index(fields=["complex", "submitted_at"], name="complaint_complex_time_idx"),
+        ]
+
+    def __str__(self):
+        return self.tracking_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        now = timezone.now()
+        if not self.is_open:
+            return False
+        return self.due_resolve_at < now or (self.status == Status.SUBMITTED and self.due_response_at < now)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.reporter_phone)
+
+    @property
+    def phone_tail(self) -> str:
+        digits = "".join(ch for ch in self.reporter_phone if ch.isdigit())
+        return digits[-4:]
+
+
+def mask_phone(phone: str) -> str:
+    """`13812345678` → `138****5678`; short or empty numbers are masked whole."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if not digits:
+        return ""
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+class ComplaintEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "complaint__complex__community"
+    firm_lookup = "complaint__assigned_firm"
+
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class ComplaintEvent(models.Model):
+    """One change of a complaint: who, from which status to which, a note, and whether the
+    resident sees it. Written only by complaints/services.py."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaint_events",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor label"), max_length=100, blank=True, help_text=_("Shown to the resident."))
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("visible to the resident"), default=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = ComplaintEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="event_complaint_time_idx")]
+
+    def __str__(self):
+        return f"{self.complaint} {self.action}"
+
+
+def attachment_path(instance, filename):
+    """Random stored names: an upload's own name never reaches the disk."""
+    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class AttachmentQuerySet(JurisdictionQuerySet):
+    community_lookup = "complaint__complex__community"
+    firm_lookup = "complaint__assigned_firm"
+
+
+class Attachment(models.Model):
+    """A photo of a complaint, re-encoded on upload (no EXIF, no location)."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("complaint")
+    )
+    event = models.ForeignKey(
+        ComplaintEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments", verbose_name=_("event")
+    )
+    image = models.ImageField(_("photo"), upload_to=attachment_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    is_public = models.BooleanField(_("visible to the resident"), default=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.image.name

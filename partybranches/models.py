@@ -1,0 +1,414 @@
+"""The party side and where the sides meet: party organisations, cross-appointments
+(双向进入、交叉任职), joint meetings (联席会议), red property projects and service stations."""
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from communities.models import Community, District, OwnersCommittee, ResidentialComplex, TimeStamped
+from properties.models import PropertyFirm
+from redproperty.scoping import JurisdictionQuerySet
+
+
+class OrgKind(models.TextChoices):
+    DISTRICT_COMMITTEE = "district_committee", _("District party committee")
+    SUBDISTRICT_WORKING_COMMITTEE = "subdistrict_committee", _("Subdistrict working committee")
+    COMMUNITY_COMMITTEE = "community_committee", _("Community party committee")
+    RESIDENTIAL_BRANCH = "residential_branch", _("Residential-area party branch")
+    FIRM_BRANCH = "firm_branch", _("Firm party branch")
+    INDUSTRY_COMMITTEE = "industry_committee", _("Property-industry party committee")
+
+
+class PartyOrganizationQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "firm"
+    district_lookup = "district"
+
+    def residential_branches(self):
+        return self.filter(kind=OrgKind.RESIDENTIAL_BRANCH)
+
+
+class PartyOrganization(TimeStamped):
+    """A party organisation. District-wide ones (district committee, industry committee,
+    subdistrict working committees) belong to the district; community ones to a community;
+    a firm branch to its firm."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent organisation")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="party_organizations", verbose_name=_("district")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("community"),
+    )
+    firm = models.ForeignKey(
+        PropertyFirm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("property firm"),
+    )
+    complexes = models.ManyToManyField(
+        ResidentialComplex,
+        blank=True,
+        related_name="party_branches",
+        verbose_name=_("complexes covered"),
+        help_text=_("For a residential-area branch: the complexes it covers."),
+    )
+    secretary = models.CharField(_("secretary"), max_length=50, blank=True)
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = PartyOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="partyorg_firm_branch_has_firm",
+                condition=~Q(kind="firm_branch") | Q(firm__isnull=False),
+                violation_error_message=_("A firm branch belongs to a firm."),
+            ),
+            models.CheckConstraint(
+                name="partyorg_community_kinds_have_community",
+                condition=~Q(kind__in=["community_committee", "residential_branch"]) | Q(community__isnull=False),
+                violation_error_message=_("A community party committee or residential branch belongs to a community."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="partyorg_kind_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == OrgKind.FIRM_BRANCH and not self.firm_id:
+            raise ValidationError({"firm": _("A firm branch belongs to a firm.")})
+        if self.kind in (OrgKind.COMMUNITY_COMMITTEE, OrgKind.RESIDENTIAL_BRANCH) and not self.community_id:
+            raise ValidationError({"community": _("A community party committee or residential branch belongs to a community.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+
+
+class Direction(models.TextChoices):
+    TO_COUNTERPART = "to_counterpart", _("Community party organisation into the firm or owners' committee")
+    TO_COMMUNITY = "to_community", _("Firm or committee party member into the community party organisation")
+
+
+class CrossAppointmentQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "firm"
+
+    def active(self, on=None):
+        """Appointments in force on a day (default today)."""
+        on = on or timezone.localdate()
+        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+class CrossAppointment(TimeStamped):
+    """A person of one side holding a post on the other (双向进入、交叉任职)."""
+
+    person_name = models.CharField(_("person"), max_length=50)
+    is_party_member = models.BooleanField(_("party member"), default=True)
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
+    party_organization = models.ForeignKey(
+        PartyOrganization,
+        on_delete=models.PROTECT,
+        related_name="cross_appointments",
+        verbose_name=_("community party organisation"),
+    )
+    complex = models.ForeignKey(
+        ResidentialComplex, on_delete=models.PROTECT, related_name="cross_appointments", verbose_name=_("residential complex")
+    )
+    firm = models.ForeignKey(
+        PropertyFirm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cross_appointments",
+        verbose_name=_("property firm"),
+    )
+    owners_committee = models.ForeignKey(
+        OwnersCommittee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cross_appointments",
+        verbose_name=_("owners' committee"),
+    )
+    home_post = models.CharField(_("post on own side"), max_length=100, help_text=_("e.g. community party committee member"))
+    appointed_post = models.CharField(_("post on the other side"), max_length=100, help_text=_("e.g. deputy project manager"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CrossAppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cross-appointment")
+        verbose_name_plural = _("cross-appointments")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="crossappointment_exactly_one_counterpart",
+                condition=(Q(firm__isnull=False) & Q(owners_committee__isnull=True))
+                | (Q(firm__isnull=True) & Q(owners_committee__isnull=False)),
+                violation_error_message=_("Name exactly one counterpart: a firm or an owners' committee."),
+            ),
+            models.CheckConstraint(
+                name="crossappointment_end_after_start",
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                violation_error_message=_("The end date must be after the start date."),
+            ),
+        ]
+        indexes = [
+            # Two-way entry: active appointments of a complex by direction.
+            models.Index(fields=["complex", "direction", "start_date"], name="crossappt_complex_dir_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name}: {self.home_post} → {self.appointed_post}"
+
+    @property
+    def counterpart(self):
+        return self.firm or self.owners_committee
+
+    def clean(self):
+        errors = {}
+        if bool(self.firm_id) == bool(self.owners_committee_id):
+            errors["firm"] = _("Name exactly one counterpart: a firm or an owners' committee.")
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            errors["end_date"] = _("The end date must be after the start date.")
+        if self.owners_committee_id and self.complex_id and self.owners_committee.complex_id != self.complex_id:
+            errors["owners_committee"] = _("The owners' committee must be the complex's own.")
+        if self.party_organization_id and self.complex_id:
+            org = self.party_organization
+            if org.community_id and org.community_id != self.complex.community_id:
+                errors["party_organization"] = _("The party organisation must belong to the complex's community.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class JointMeetingQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "attending_firms"
+
+
+class JointMeeting(TimeStamped):
+    """A joint meeting (联席会议) of the community party organisation, residents' committee,
+    owners' committee and firm."""
+
+    convened_by = models.ForeignKey(
+        PartyOrganization, on_delete=models.PROTECT, related_name="joint_meetings", verbose_name=_("convened by")
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="joint_meetings", verbose_name=_("community")
+    )
+    complexes = models.ManyToManyField(
+        ResidentialComplex, blank=True, related_name="joint_meetings", verbose_name=_("complexes concerned")
+    )
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200)
+    topics = models.TextField(_("topics"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    attending_firms = models.ManyToManyField(
+        PropertyFirm, blank=True, related_name="joint_meetings_attended", verbose_name=_("firms attending")
+    )
+    attendees_party = models.PositiveSmallIntegerField(_("party organisation attendees"), default=0)
+    attendees_residents_committee = models.PositiveSmallIntegerField(_("residents' committee attendees"), default=0)
+    attendees_owners_committee = models.PositiveSmallIntegerField(_("owners' committee attendees"), default=0)
+    attendees_firm = models.PositiveSmallIntegerField(_("firm attendees"), default=0)
+    attendees_residents = models.PositiveSmallIntegerField(_("resident attendees"), default=0)
+    cited_complaints = models.ManyToManyField(
+        "complaints.Complaint", blank=True, related_name="joint_meetings", verbose_name=_("complaints discussed")
+    )
+    history = HistoricalRecords()
+
+    objects = JointMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        ordering = ["-held_on"]
+        indexes = [models.Index(fields=["community", "held_on"], name="meeting_community_date_idx")]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+class ResponsibleSide(models.TextChoices):
+    PARTY = "party", _("Community party organisation")
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+    FIRM = "firm", _("Property firm")
+    OTHER = "other", _("Other")
+
+
+class ResolutionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class MeetingResolutionQuerySet(JurisdictionQuerySet):
+    community_lookup = "meeting__community"
+    firm_lookup = "meeting__attending_firms"
+
+    def overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(due_on__lt=on, status__in=[ResolutionStatus.PENDING, ResolutionStatus.IN_PROGRESS])
+
+
+class MeetingResolution(TimeStamped):
+    meeting = models.ForeignKey(
+        JointMeeting, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("joint meeting")
+    )
+    text = models.TextField(_("resolution"))
+    responsible_side = models.CharField(_("responsible side"), max_length=30, choices=ResponsibleSide.choices)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ResolutionStatus.choices, default=ResolutionStatus.PENDING)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MeetingResolutionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting resolution")
+        verbose_name_plural = _("meeting resolutions")
+        ordering = ["meeting", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="resolution_done_has_date",
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                violation_error_message=_("A resolution marked done needs its completion date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def clean(self):
+        if self.status == ResolutionStatus.DONE and not self.completed_on:
+            raise ValidationError({"completed_on": _("A resolution marked done needs its completion date.")})
+
+
+class ProjectLevel(models.TextChoices):
+    DISTRICT = "district", _("District level")
+    CITY = "city", _("City level")
+
+
+class RedPropertyProjectQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "complex__contracts__firm"
+
+
+class RedPropertyProject(TimeStamped):
+    """A designated red property (红色物业) demonstration project."""
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=20, choices=ProjectLevel.choices)
+    year_designated = models.PositiveSmallIntegerField(_("year designated"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="red_projects", verbose_name=_("community")
+    )
+    complex = models.ForeignKey(
+        ResidentialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="red_projects",
+        verbose_name=_("residential complex"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    objects = RedPropertyProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("red property project")
+        verbose_name_plural = _("red property projects")
+        ordering = ["-year_designated", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "level"], name="redproject_unique_name_level"),
+            models.CheckConstraint(
+                condition=Q(year_designated__gte=2000, year_designated__lte=2100), name="redproject_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_level_display()})"
+
+    def clean(self):
+        if self.complex_id and self.community_id and self.complex.community_id != self.community_id:
+            raise ValidationError({"complex": _("The complex must be in the project's community.")})
+
+
+class StationKind(models.TextChoices):
+    DISTRICT_CENTRE = "district_centre", _("District property-industry party-mass service centre")
+    COMPLEX_STATION = "complex_station", _("Complex party-mass service station")
+
+
+class ServiceStationQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "complex__contracts__firm"
+    district_lookup = "district"
+
+
+class ServiceStation(TimeStamped):
+    """A party-mass service centre (党群服务中心) or complex station (驿站)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=StationKind.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="service_stations", verbose_name=_("district")
+    )
+    complex = models.ForeignKey(
+        ResidentialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_stations",
+        verbose_name=_("residential complex"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    services = models.TextField(_("services offered"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ServiceStationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service station")
+        verbose_name_plural = _("service stations")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="station_complex_kind_has_complex",
+                condition=~Q(kind="complex_station") | Q(complex__isnull=False),
+                violation_error_message=_("A complex station belongs to a complex."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.kind == StationKind.COMPLEX_STATION and not self.complex_id:
+            raise ValidationError({"complex": _("A complex station belongs to a complex.")})

@@ -1,0 +1,105 @@
+"""Role groups and their model permissions.
+
+One group per StaffProfile role. The permissions here are *what* a role may do; the
+jurisdiction rule (redproperty/scoping.py) decides *where*. Data migrations call
+`sync_role_groups` whenever models are added, so the groups always match this table.
+"""
+from __future__ import annotations
+
+ROLE_GROUPS = {
+    "district": "区级工作人员",
+    "subdistrict": "街道工作人员",
+    "community": "社区工作人员",
+    "firm": "物业企业人员",
+}
+
+_ALL = ("view", "add", "change", "delete")
+_EDIT = ("view", "add", "change")
+_VIEW = ("view",)
+
+# app label -> model name -> actions, per role. Unlisted models: no permission.
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "district": {
+        "communities": {m: _ALL for m in (
+            "district", "subdistrict", "community", "residentialcomplex", "ownerscommittee",
+            "ownerscommitteemember", "staffprofile")},
+        "properties": {m: _ALL for m in (
+            "propertyfirm", "servicecontract", "feecollection", "inspection", "satisfactionsurvey",
+            "creditevent", "evaluationscheme", "firmevaluation", "evaluationconsequence")},
+        "partybranches": {m: _ALL for m in (
+            "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
+            "redpropertyproject", "servicestation", "agendaitem")},
+        "complaints": {"category": _ALL, "complaint": _EDIT + ("view_reporter_phone",),
+                       "complaintevent": _VIEW, "attachment": _VIEW},
+        "authtoken": {"token": _ALL, "tokenproxy": _ALL},
+    },
+    "subdistrict": {
+        "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
+                        "residentialcomplex": _EDIT, "ownerscommittee": _EDIT,
+                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
+        "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
+                       "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _EDIT,
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+        "partybranches": {m: _EDIT for m in (
+            "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
+            "redpropertyproject", "servicestation", "agendaitem")},
+        "complaints": {"category": _VIEW, "complaint": _EDIT + ("view_reporter_phone",),
+                       "complaintevent": _VIEW, "attachment": _VIEW},
+    },
+    "community": {
+        "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
+                        "residentialcomplex": _VIEW, "ownerscommittee": _EDIT,
+                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
+        "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
+                       "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _VIEW,
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+        "partybranches": {"partyorganization": _VIEW, "crossappointment": _EDIT, "jointmeeting": _EDIT,
+                          "meetingresolution": _ALL, "redpropertyproject": _VIEW, "servicestation": _VIEW,
+                          "agendaitem": _VIEW},
+        "complaints": {"category": _VIEW, "complaint": _EDIT + ("view_reporter_phone",),
+                       "complaintevent": _VIEW, "attachment": _VIEW},
+    },
+    "firm": {
+        "communities": {"residentialcomplex": _VIEW, "ownerscommittee": _VIEW, "community": _VIEW},
+        "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "creditevent": _VIEW,
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+        "partybranches": {"crossappointment": _VIEW, "jointmeeting": _VIEW, "meetingresolution": _VIEW},
+        "complaints": {"category": _VIEW, "complaint": ("view", "change"),
+                       "complaintevent": _VIEW, "attachment": _VIEW},
+    },
+}
+
+
+def _codename(action: str, model: str) -> str:
+    return action if "_" in action else f"{action}_{model}"
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create the role groups and set their permissions from ROLE_PERMISSIONS.
+
+    Usable from a data migration (pass its `apps`). Permissions of models that do not
+    exist yet are skipped; a later migration calls this again once they do.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, group_name in ROLE_GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        wanted = []
+        for app_label, models in ROLE_PERMISSIONS[role].items():
+            for model, actions in models.items():
+                for action in actions:
+                    wanted.append((app_label, _codename(action, model)))
+        perms = [
+            p for p in Permission.objects.select_related("content_type").filter(
+                content_type__app_label__in={a for a, _ in wanted}
+            )
+            if (p.content_type.app_label, p.codename) in set(wanted)
+        ]
+        group.permissions.set(perms)

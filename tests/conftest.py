@@ -1,0 +1,99 @@
+"""Shared fixtures: a small Guandu world and the named personas who use it.
+
+- district_officer: district staff of 官渡区 (sees everything in the district)
+- taihe_officer:    太和街道 staff (sees 曙光社区, not 和平路社区 which is in 金马街道)
+- shuguang_worker:  曙光社区 worker
+- hepinglu_worker:  和平路社区 worker
+- juhe_firm_staff:  巨和物业 staff (serves 曙光小区 only)
+- outsider:         a logged-in user with no staff profile (sees nothing)
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from communities.services import staff_user_create
+from tests import factories as f
+
+PASSWORD = "test-pass-2026"
+
+
+@pytest.fixture
+def world(db):
+    guandu = f.DistrictFactory(code="530111", name="官渡区")
+    taihe = f.SubdistrictFactory(district=guandu, code="530111002", name="太和街道")
+    jinma = f.SubdistrictFactory(district=guandu, code="530111004", name="金马街道")
+    shuguang = f.CommunityFactory(subdistrict=taihe, code="530111002001", name="曙光社区")
+    hepinglu = f.CommunityFactory(subdistrict=jinma, code="530111004002", name="和平路社区")
+    shuguang_complex = f.ComplexFactory(
+        community=shuguang, name="曙光小区", complex_type="old", management_mode="community_hosted", households=420
+    )
+    shuguang_east = f.ComplexFactory(community=shuguang, name="曙光东苑", households=180)
+    heleju = f.ComplexFactory(community=hepinglu, name="和乐居", complex_type="old", households=260)
+    juhe = f.FirmFactory(name="巨和物业", credit_code=f.credit_code(9001))
+    other_firm = f.FirmFactory(name="和平物业", credit_code=f.credit_code(9002))
+    juhe_contract = f.ContractFactory(firm=juhe, complex=shuguang_east, fee_standard=Decimal("0.80"))
+    heleju_contract = f.ContractFactory(firm=other_firm, complex=heleju, fee_standard=Decimal("0.60"))
+    return SimpleNamespace(
+        guandu=guandu, taihe=taihe, jinma=jinma, shuguang=shuguang, hepinglu=hepinglu,
+        shuguang_complex=shuguang_complex, shuguang_east=shuguang_east, heleju=heleju,
+        juhe=juhe, other_firm=other_firm, juhe_contract=juhe_contract, heleju_contract=heleju_contract,
+    )
+
+
+def _staff(username, role, jurisdiction):
+    return staff_user_create(username=username, password=PASSWORD, role=role, jurisdiction=jurisdiction)
+
+
+@pytest.fixture
+def district_officer(world):
+    return _staff("zhang", "district", world.guandu)
+
+
+@pytest.fixture
+def taihe_officer(world):
+    return _staff("taihe", "subdistrict", world.taihe)
+
+
+@pytest.fixture
+def shuguang_worker(world):
+    return _staff("li", "community", world.shuguang)
+
+
+@pytest.fixture
+def hepinglu_worker(world):
+    return _staff("wangmin", "community", world.hepinglu)
+
+
+@pytest.fixture
+def juhe_firm_staff(world):
+    return _staff("juhe_desk", "firm", world.juhe)
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return django_user_model.objects.create_user(username="outsider", password=PASSWORD, is_staff=True)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser(username="root", password=PASSWORD, email="root@example.org")
+
+
+@pytest.fixture
+def as_user(client):
+    """`as_user(user)` returns the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def today():
+    return datetime.date(2026, 11, 26)
