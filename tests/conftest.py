@@ -97,3 +97,19 @@ def as_user(client):
 @pytest.fixture
 def today():
     return datetime.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Celery tasks run in-process unless a test asks for a real worker (see tests marked `broker`)."""
+    from redproperty.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

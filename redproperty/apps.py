@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RedPropertyConfig(AppConfig):
+    """The project's shared pieces: the task outbox and project-wide commands (load_demo)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "redproperty"
+    verbose_name = _("Platform")

@@ -1,0 +1,77 @@
+"""Enqueue Celery work durably. See OutboxTask.
+
+    enqueue("complaints.tasks.notify_resident", event_id=42)
+
+records a row inside the caller's transaction and publishes it after commit; if the
+transaction rolls back, nothing is recorded and nothing is sent. A task that receives
+`outbox_id` calls `outbox_claim(outbox_id)` first and does its work only when that returns
+True, so a message delivered twice (acks_late, a re-publish by the sweeper) acts once.
+Claim inside the same transaction as the task's own writes, so a failure un-claims:
+
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return
+        ...do the work...
+"""
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .celery import app
+from .models import OutboxStatus, OutboxTask
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(task_name: str, **kwargs) -> OutboxTask:
+    """Record `task_name(**kwargs, outbox_id=…)` and publish it after the current transaction commits."""
+    row = OutboxTask.objects.create(task_name=task_name, kwargs=kwargs)
+    transaction.on_commit(lambda: publish(row.pk))
+    return row
+
+
+def publish(outbox_id: int) -> bool:
+    """Try to hand one pending row to the broker. Returns True when sent; never raises."""
+    row = OutboxTask.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING).first()
+    if row is None:
+        return False
+    kwargs = {**row.kwargs, "outbox_id": row.pk}
+    if app.conf.task_always_eager:  # tests and single-process runs: run it here and now
+        app.tasks[row.task_name].apply(kwargs=kwargs, throw=True)
+        return True
+    try:
+        app.send_task(row.task_name, kwargs=kwargs, retry=False)
+    except Exception as exc:  # broker down or unreachable: the sweeper tries again
+        OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=str(exc)[:1000])
+        log.warning("broker unavailable, task %s #%s kept for the sweeper", row.task_name, row.pk)
+        return False
+    OutboxTask.objects.filter(pk=row.pk, status=OutboxStatus.PENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, last_error=""
+    )
+    return True
+
+
+def sweep(limit: int = 500) -> int:
+    """Publish pending rows, oldest first. Returns how many were sent."""
+    sent = 0
+    for pk in OutboxTask.objects.pending().values_list("pk", flat=True)[:limit]:
+        if publish(pk):
+            sent += 1
+        else:
+            break  # the broker is still down: try the rest next time
+    return sent
+
+
+def claim(outbox_id: int | None) -> bool:
+    """Mark a row done, atomically. True for the first caller only; True when there is no row
+    (the task was called directly, not through the outbox)."""
+    if outbox_id is None:
+        return True
+    return bool(
+        OutboxTask.objects.filter(pk=outbox_id).exclude(status=OutboxStatus.DONE).update(
+            status=OutboxStatus.DONE, done_at=timezone.now()
+        )
+    )
