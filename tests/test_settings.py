@@ -10,10 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(**env):
-    full_env = {**os.environ, **env}
-    full_env.pop("DATABASE_URL", None) if "DATABASE_URL" not in env else None
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
