@@ -162,6 +162,8 @@ class Complaint(TimeStamped):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("last escalated at"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     due_response_at = models.DateTimeField(_("response due"))
     due_resolve_at = models.DateTimeField(_("resolution due"))
@@ -232,6 +234,25 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
+class Action(models.TextChoices):
+    """What a ComplaintEvent records."""
+
+    SUBMIT = "submit", _("Submitted")
+    ACCEPT = "accept", _("Accepted")
+    REJECT = "reject", _("Rejected")
+    START = "start", _("Work started")
+    RESOLVE = "resolve", _("Resolved")
+    REOPEN = "reopen", _("Reopened: not fixed")
+    CLOSE = "close", _("Closed")
+    AUTO_CLOSE = "auto_close", _("Closed automatically")
+    RATE = "rate", _("Rated")
+    MARK_DUPLICATE = "mark_duplicate", _("Marked as duplicate")
+    REASSIGN = "reassign", _("Reassigned")
+    ESCALATE = "escalate", _("Escalated")
+    OVERDUE = "overdue", _("Overdue")
+    REVEAL_PHONE = "reveal_phone", _("Phone number viewed")
+
+
 class ComplaintEventQuerySet(JurisdictionQuerySet):
     community_lookup = "complaint__complex__community"
     firm_lookup = "complaint__assigned_firm"
@@ -254,7 +275,7 @@ class ComplaintEvent(models.Model):
         verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor label"), max_length=100, blank=True, help_text=_("Shown to the resident."))
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     from_status = models.CharField(_("from status"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=20, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -307,3 +328,47 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.image.name
+
+
+class ScopeKind(models.TextChoices):
+    FIRM = "firm", _("Property firm")
+    COMMUNITY = "community", _("Community")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+
+
+class RatesSnapshot(models.Model):
+    """The six counts behind the three rates for one firm, community or subdistrict and one
+    month, as complaints/rates.py computed them when the month was stored
+    (`rates_snapshot_store`). Later changes to those complaints do not rewrite it."""
+
+    period = models.DateField(_("month"), help_text=_("The first day of the month."))
+    scope_kind = models.CharField(_("scope"), max_length=20, choices=ScopeKind.choices)
+    scope_id = models.PositiveBigIntegerField(_("scope id"))
+    received = models.PositiveIntegerField(_("received"))
+    responded_in_time = models.PositiveIntegerField(_("responded in time"))
+    due = models.PositiveIntegerField(_("due for resolution"))
+    resolved = models.PositiveIntegerField(_("resolved"))
+    rated = models.PositiveIntegerField(_("rated"))
+    satisfied = models.PositiveIntegerField(_("satisfied"))
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monthly rates snapshot")
+        verbose_name_plural = _("monthly rates snapshots")
+        ordering = ["-period", "scope_kind", "scope_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "scope_kind", "scope_id"], name="rates_snapshot_unique"),
+            models.CheckConstraint(condition=Q(period__day=1), name="rates_snapshot_first_of_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.scope_kind} #{self.scope_id}"
+
+    @property
+    def rates(self):
+        from .rates import Rates
+
+        return Rates(
+            received=self.received, responded_in_time=self.responded_in_time, due=self.due,
+            resolved=self.resolved, rated=self.rated, satisfied=self.satisfied,
+        )

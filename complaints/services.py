@@ -1,0 +1,529 @@
+"""Every write to a complaint: submission, each status transition, and the periodic sweeps.
+
+The lifecycle (DESIGN.md, "Complaints"):
+
+    submitted → accepted → in_progress → resolved → closed
+    submitted → rejected (reason required)            resolved → reopened → in_progress
+    submitted / accepted / in_progress / reopened → duplicate (points at the original)
+
+`TRANSITIONS` below is the one table of legal moves. Each transition is one transaction that
+locks the complaint row (`select_for_update`), refuses an illegal move or one based on a stale
+status with `TransitionError` (changing nothing), stamps its timestamp, writes its
+`ComplaintEvent` and, when the resident can see the change, records the notification in the
+task outbox (sent by Celery after commit; nothing is sent if the transaction rolls back).
+
+Callers pass the complaint they loaded; its status is the status they based the move on
+(or pass `expected_status` explicitly). The updated complaint is returned and the changed
+fields are copied onto the instance that was passed in.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from redproperty import outbox
+from redproperty.scoping import staff_profile_of
+
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    HandlerLevel,
+    Status,
+    new_tracking_code,
+)
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION_MAX = 2000
+NOTE_MAX = 2000
+MAX_PHOTOS = 3
+# A complaint the community holds while overdue goes up to the subdistrict after this long.
+SUBDISTRICT_ESCALATION_AFTER = datetime.timedelta(hours=24)
+
+# action -> statuses it may start from. The target status is in `_TARGET`.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Action.ACCEPT: (Status.SUBMITTED,),
+    Action.REJECT: (Status.SUBMITTED,),
+    Action.START: (Status.ACCEPTED, Status.REOPENED),
+    Action.RESOLVE: (Status.ACCEPTED, Status.IN_PROGRESS),
+    Action.REOPEN: (Status.RESOLVED,),
+    Action.CLOSE: (Status.RESOLVED,),
+    Action.AUTO_CLOSE: (Status.RESOLVED,),
+    Action.RATE: (Status.RESOLVED,),
+    Action.MARK_DUPLICATE: OPEN_STATUSES,
+    # Moves that change who handles a complaint, not its status.
+    Action.REASSIGN: OPEN_STATUSES,
+    Action.ESCALATE: OPEN_STATUSES,
+}
+_TARGET = {
+    Action.ACCEPT: Status.ACCEPTED,
+    Action.REJECT: Status.REJECTED,
+    Action.START: Status.IN_PROGRESS,
+    Action.RESOLVE: Status.RESOLVED,
+    Action.REOPEN: Status.REOPENED,
+    Action.CLOSE: Status.CLOSED,
+    Action.AUTO_CLOSE: Status.CLOSED,
+    Action.RATE: Status.CLOSED,
+    Action.MARK_DUPLICATE: Status.DUPLICATE,
+}
+
+
+class TransitionError(ValidationError):
+    """A move that is not allowed from the complaint's current status, or that was based on a
+    status that has changed since (stale). Nothing was changed. The API answers 409."""
+
+    def __init__(self, message, code="transition"):
+        super().__init__(message, code=code)
+
+
+def allowed_actions(complaint: Complaint) -> list[str]:
+    """The actions legal from the complaint's current status (for buttons and menus)."""
+    actions = [action for action, sources in TRANSITIONS.items() if complaint.status in sources]
+    if complaint.handler_level == HandlerLevel.SUBDISTRICT and Action.ESCALATE in actions:
+        actions.remove(Action.ESCALATE)
+    if Action.AUTO_CLOSE in actions:
+        actions.remove(Action.AUTO_CLOSE)
+    return actions
+
+
+# ---------------------------------------------------------------------------
+# Submission
+# ---------------------------------------------------------------------------
+def normalize_phone(raw: str) -> str:
+    """A Chinese phone number as its national digits (`13812345678`, `87163123456`).
+
+    Raises ValidationError({"reporter_phone": ...}) when it is not a valid CN number."""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number) or number.country_code != 86:
+        raise ValidationError({"reporter_phone": _("Enter a valid Chinese mobile or landline number.")})
+    return phonenumbers.national_significant_number(number)
+
+
+def _validate_submission(*, complex, category, description, channel, location_detail, reporter_name,
+                         reporter_phone, reporter_email, photos) -> dict:
+    errors: dict[str, list] = {}
+    cleaned = {
+        "description": (description or "").strip(),
+        "location_detail": (location_detail or "").strip(),
+        "reporter_name": (reporter_name or "").strip(),
+        "reporter_phone": (reporter_phone or "").strip(),
+        "reporter_email": (reporter_email or "").strip(),
+    }
+    if complex is None:
+        errors["complex"] = [_("Choose the residential complex.")]
+    if category is None or not category.is_active:
+        errors["category"] = [_("Choose one of the categories offered.")]
+    if not cleaned["description"]:
+        errors["description"] = [_("Describe the problem.")]
+    elif len(cleaned["description"]) > DESCRIPTION_MAX:
+        errors["description"] = [
+            _("The description can be at most %(max)d characters long.") % {"max": DESCRIPTION_MAX}
+        ]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if len(cleaned["location_detail"]) > 200:
+        errors["location_detail"] = [_("The place can be at most 200 characters long.")]
+    if len(cleaned["reporter_name"]) > 50:
+        errors["reporter_name"] = [_("The name can be at most 50 characters long.")]
+    if cleaned["reporter_phone"]:
+        try:
+            cleaned["reporter_phone"] = normalize_phone(cleaned["reporter_phone"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if cleaned["reporter_email"]:
+        try:
+            validate_email(cleaned["reporter_email"])
+        except ValidationError:
+            errors["reporter_email"] = [_("Enter a valid email address.")]
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = [_("At most %(max)d photos.") % {"max": MAX_PHOTOS}]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def complaint_route(*, complex) -> dict:
+    """Who handles a new complaint about `complex`: the firm of its active service contract,
+    else its community. Returns the Complaint fields to set. One query."""
+    contract = complex.contracts.active().select_related("firm").first()
+    if contract is not None:
+        return {"handler_level": HandlerLevel.FIRM, "assigned_firm": contract.firm, "assigned_community_id": complex.community_id}
+    return {"handler_level": HandlerLevel.COMMUNITY, "assigned_firm": None, "assigned_community_id": complex.community_id}
+
+
+def due_times(*, category: Category, submitted_at: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """(due_response_at, due_resolve_at) from the category's time limits."""
+    due_response = submitted_at + datetime.timedelta(hours=category.response_hours)
+    due_resolve = max(submitted_at + datetime.timedelta(days=category.resolve_days), due_response)
+    return due_response, due_resolve
+
+
+@transaction.atomic
+def complaint_submit(
+    *,
+    complex,
+    category,
+    description: str,
+    channel: str = Channel.PORTAL,
+    location_detail: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    is_anonymous: bool = False,
+    photos=(),
+    actor=None,
+    submitted_at: datetime.datetime | None = None,
+) -> Complaint:
+    """File a complaint: validate, route, fix its due times, save it with its "submitted" event
+    and photos, and queue the acknowledgement to the resident.
+
+    `photos` are ContentFiles already checked and re-encoded by complaints/photos.py.
+    Raises ValidationError with field keys (description, category, reporter_phone, ...)."""
+    photos = list(photos)
+    cleaned = _validate_submission(
+        complex=complex, category=category, description=description, channel=channel,
+        location_detail=location_detail, reporter_name=reporter_name, reporter_phone=reporter_phone,
+        reporter_email=reporter_email, photos=photos,
+    )
+    submitted_at = submitted_at or timezone.now()
+    due_response_at, due_resolve_at = due_times(category=category, submitted_at=submitted_at)
+    complaint = Complaint(
+        complex=complex,
+        category=category,
+        channel=channel,
+        is_anonymous=bool(is_anonymous),
+        submitted_at=submitted_at,
+        due_response_at=due_response_at,
+        due_resolve_at=due_resolve_at,
+        status=Status.SUBMITTED,
+        **cleaned,
+        **complaint_route(complex=complex),
+    )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a code collision must not spoil the outer transaction
+                complaint.save()
+            break
+        except IntegrityError:
+            if attempt == 4 or not Complaint.objects.filter(tracking_code=complaint.tracking_code).exists():
+                raise
+            complaint.tracking_code = new_tracking_code()
+    event = _event(complaint, actor, Action.SUBMIT, "", Status.SUBMITTED, at=submitted_at)
+    _attach(complaint, event, photos)
+    _notify(complaint, event)
+    return complaint
+
+
+# ---------------------------------------------------------------------------
+# Transitions
+# ---------------------------------------------------------------------------
+def _actor_label(actor) -> str:
+    """What the resident sees as "who": the actor's community or firm, never a staff name."""
+    profile = staff_profile_of(actor)
+    if profile is None:
+        return ""
+    covered = getattr(profile, profile.role, None)  # the one object the role covers
+    return str(covered)[:100] if covered else ""
+
+
+def _event(complaint, actor, action, from_status, to_status, *, note="", is_public=True, at=None) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        is_public=is_public,
+        created_at=at or timezone.now(),
+    )
+
+
+def _attach(complaint, event, photos) -> None:
+    for photo in photos:
+        Attachment.objects.create(complaint=complaint, event=event, image=photo)
+
+
+def _notify(complaint, event) -> None:
+    """Queue the resident's notification of a public event, if there is a way to reach them."""
+    if event.is_public and (complaint.reporter_phone or complaint.reporter_email):
+        outbox.enqueue("complaints.notify", event_id=event.pk)
+
+
+def _required_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    if len(value) > NOTE_MAX:
+        raise ValidationError({field: _("At most %(max)d characters.") % {"max": NOTE_MAX}})
+    return value
+
+
+def _transition(complaint, *, action, actor, expected_status=None, note="", is_public=True,
+                changes=None, photos=(), check=None) -> Complaint:
+    """The one path of every transition. Runs inside the caller's transaction.atomic.
+
+    Locks the row, checks the move and the expected status, applies `changes` (a dict of fields,
+    or a callable taking the locked complaint and returning one), stamps `updated_at`, writes the
+    event and queues the notification."""
+    expected = expected_status or complaint.status
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected and locked.status != expected:
+        raise TransitionError(
+            _("This complaint changed in the meantime (it is now “%(status)s”). Reload it and try again.")
+            % {"status": locked.get_status_display()},
+            code="stale",
+        )
+    if locked.status not in TRANSITIONS[action]:
+        raise TransitionError(
+            _("“%(action)s” is not possible while the complaint is “%(status)s”.")
+            % {"action": Action(action).label, "status": locked.get_status_display()}
+        )
+    if check is not None:
+        check(locked)
+    from_status = locked.status
+    fields = changes(locked) if callable(changes) else dict(changes or {})
+    if action in _TARGET:
+        fields["status"] = _TARGET[action]
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    event = _event(locked, actor, action, from_status, locked.status, note=note, is_public=is_public)
+    _attach(locked, event, photos)
+    _notify(locked, event)
+    for name in [*fields, "updated_at"]:
+        setattr(complaint, name, getattr(locked, name))
+    return locked
+
+
+@transaction.atomic
+def complaint_accept(*, complaint: Complaint, actor, expected_status: str | None = None, note: str = "") -> Complaint:
+    """受理: the handler has contacted the resident. submitted → accepted."""
+    return _transition(complaint, action=Action.ACCEPT, actor=actor, expected_status=expected_status,
+                       note=(note or "").strip(), changes=lambda c: {"accepted_at": timezone.now()})
+
+
+@transaction.atomic
+def complaint_reject(*, complaint: Complaint, actor, reason: str, expected_status: str | None = None) -> Complaint:
+    """不予受理, with a reason the resident sees. submitted → rejected."""
+    reason = _required_text(reason, "reason", _("Give the reason for rejecting the complaint."))
+    return _transition(complaint, action=Action.REJECT, actor=actor, expected_status=expected_status, note=reason,
+                       changes=lambda c: {"reject_reason": reason, "rejected_at": timezone.now()})
+
+
+@transaction.atomic
+def complaint_start(*, complaint: Complaint, actor, expected_status: str | None = None, note: str = "") -> Complaint:
+    """Work begins (again, after a reopening). accepted / reopened → in_progress."""
+    return _transition(complaint, action=Action.START, actor=actor, expected_status=expected_status,
+                       note=(note or "").strip(), changes=lambda c: {"started_at": c.started_at or timezone.now()})
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, actor, note: str, photos=(), expected_status: str | None = None) -> Complaint:
+    """办结, with a public note of what was done (and optional photos). accepted / in_progress → resolved."""
+    note = _required_text(note, "note", _("Say what was done; the resident reads this note."))
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("At most %(max)d photos.") % {"max": MAX_PHOTOS}})
+    return _transition(complaint, action=Action.RESOLVE, actor=actor, expected_status=expected_status, note=note,
+                       photos=photos, changes=lambda c: {"resolution_note": note, "resolved_at": timezone.now()})
+
+
+@transaction.atomic
+def complaint_reopen(*, complaint: Complaint, actor=None, note: str, expected_status: str | None = None) -> Complaint:
+    """The resident says it is not fixed (actor None) or staff reopen it. resolved → reopened.
+    Only before the complaint is rated; a reopened complaint is no longer counted as resolved."""
+    note = _required_text(note, "note", _("Say what is still wrong."))
+    return _transition(
+        complaint, action=Action.REOPEN, actor=actor, expected_status=expected_status, note=note,
+        changes=lambda c: {"reopened_count": c.reopened_count + 1, "resolved_at": None},
+    )
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, actor, expected_status: str | None = None, note: str = "") -> Complaint:
+    """Close a resolved complaint without a rating. resolved → closed."""
+    return _transition(complaint, action=Action.CLOSE, actor=actor, expected_status=expected_status,
+                       note=(note or "").strip(), changes=lambda c: {"closed_at": timezone.now()})
+
+
+@transaction.atomic
+def complaint_rate(*, complaint: Complaint, actor=None, rating: int, comment: str = "",
+                   expected_status: str | None = None) -> Complaint:
+    """The resident rates the result 1–5, once, while it is resolved; this closes it."""
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise ValidationError({"comment": _("At most %(max)d characters.") % {"max": 1000}})
+
+    def once(locked):
+        if locked.rating is not None:
+            raise TransitionError(_("This complaint has already been rated."))
+
+    def changes(locked):
+        now = timezone.now()
+        return {"rating": rating, "rating_comment": comment, "rated_at": now, "closed_at": now}
+
+    return _transition(complaint, action=Action.RATE, actor=actor, expected_status=expected_status,
+                       note=comment, check=once, changes=changes)
+
+
+@transaction.atomic
+def complaint_mark_duplicate(*, complaint: Complaint, actor, original: Complaint,
+                             expected_status: str | None = None) -> Complaint:
+    """The same problem was already reported: point at the original and stop handling this one."""
+    if original is None or original.pk == complaint.pk:
+        raise ValidationError({"original": _("Choose another complaint as the original.")})
+    if original.status == Status.DUPLICATE:
+        raise ValidationError({"original": _("The original cannot itself be a duplicate.")})
+    return _transition(
+        complaint, action=Action.MARK_DUPLICATE, actor=actor, expected_status=expected_status,
+        note=original.tracking_code, changes={"duplicate_of": original, "closed_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def complaint_reassign(*, complaint: Complaint, actor, firm=None, community=None,
+                       expected_status: str | None = None) -> Complaint:
+    """Hand an open complaint to a property firm (`firm`) or to a community (`firm=None`;
+    `community` defaults to the complex's community). The status does not change."""
+    if firm is not None:
+        if firm.status == "withdrawn":
+            raise ValidationError({"firm": _("This firm has withdrawn and cannot take complaints.")})
+        changes = {"handler_level": HandlerLevel.FIRM, "assigned_firm": firm}
+        note = str(firm)
+    else:
+        community = community or complaint.complex.community
+        changes = {"handler_level": HandlerLevel.COMMUNITY, "assigned_firm": None, "assigned_community": community}
+        note = str(community)
+    return _transition(complaint, action=Action.REASSIGN, actor=actor, expected_status=expected_status,
+                       note=note, changes={**changes, "escalated_to": None})
+
+
+def _escalation_changes(locked: Complaint, now) -> dict:
+    if locked.handler_level == HandlerLevel.FIRM:
+        return {"handler_level": HandlerLevel.COMMUNITY, "escalated_at": now,
+                "escalation_count": locked.escalation_count + 1}
+    if locked.handler_level == HandlerLevel.COMMUNITY:
+        return {"handler_level": HandlerLevel.SUBDISTRICT, "escalated_to_id": locked.complex.community.subdistrict_id,
+                "escalated_at": now, "escalation_count": locked.escalation_count + 1}
+    raise TransitionError(_("This complaint is already handled by the subdistrict."))
+
+
+@transaction.atomic
+def complaint_escalate(*, complaint: Complaint, actor, expected_status: str | None = None) -> Complaint:
+    """Move an open complaint one level up: firm → community → subdistrict. The firm keeps
+    answering for it in its rates; the level above now drives it."""
+    now = timezone.now()
+    return _transition(complaint, action=Action.ESCALATE, actor=actor, expected_status=expected_status,
+                       changes=lambda c: _escalation_changes(c, now))
+
+
+@transaction.atomic
+def complaint_reveal_phone(*, complaint: Complaint, actor) -> str:
+    """Return the reporter's full phone number and record who looked (an internal event).
+    The caller has checked the `complaints.view_reporter_phone` permission."""
+    if not actor.has_perm("complaints.view_reporter_phone"):
+        raise ValidationError(_("You may not see reporters' phone numbers."))
+    _event(complaint, actor, Action.REVEAL_PHONE, complaint.status, complaint.status, is_public=False)
+    return complaint.reporter_phone
+
+
+# ---------------------------------------------------------------------------
+# Periodic sweeps (complaints/tasks.py)
+# ---------------------------------------------------------------------------
+def _lock_batch(queryset):
+    """Lock the matching rows, skipping any a transition holds right now (the next sweep gets them)."""
+    return list(queryset.select_for_update(skip_locked=True, of=("self",)).select_related("complex__community"))
+
+
+@transaction.atomic
+def complaints_mark_overdue(now: datetime.datetime | None = None) -> int:
+    """Stamp `overdue_at` on open complaints past a deadline that were not marked yet, with an
+    internal event each. Returns how many were marked. A fixed number of queries."""
+    now = now or timezone.now()
+    batch = _lock_batch(Complaint.objects.overdue(now).filter(overdue_at__isnull=True).order_by("pk"))
+    if not batch:
+        return 0
+    Complaint.objects.filter(pk__in=[c.pk for c in batch]).update(overdue_at=now, updated_at=now)
+    ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(complaint=c, action=Action.OVERDUE, from_status=c.status, to_status=c.status,
+                       is_public=False, created_at=now)
+        for c in batch
+    )
+    return len(batch)
+
+
+@transaction.atomic
+def complaints_escalate_overdue(now: datetime.datetime | None = None) -> int:
+    """Escalate overdue open complaints one step, each step once: a firm's go to the community
+    at once; the community's go to the subdistrict when still open `SUBDISTRICT_ESCALATION_AFTER`
+    after they reached the community (or were marked overdue, if the community held them from
+    the start). Writes a public event and notifies the resident. Returns how many moved."""
+    now = now or timezone.now()
+    overdue = Complaint.objects.open().filter(overdue_at__isnull=False)
+    to_community = overdue.filter(handler_level=HandlerLevel.FIRM)
+    to_subdistrict = overdue.filter(handler_level=HandlerLevel.COMMUNITY).annotate(
+        at_community_since=Coalesce("escalated_at", "overdue_at")
+    ).filter(at_community_since__lte=now - SUBDISTRICT_ESCALATION_AFTER)
+    batch = _lock_batch(Complaint.objects.filter(Q(pk__in=to_community.values("pk")) | Q(pk__in=to_subdistrict.values("pk"))))
+    for complaint in batch:
+        changes = _escalation_changes(complaint, now)
+        for name, value in changes.items():
+            setattr(complaint, name, value)
+        complaint.updated_at = now
+    Complaint.objects.bulk_update(batch, ["handler_level", "escalated_to", "escalated_at", "escalation_count", "updated_at"])
+    events = ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(complaint=c, action=Action.ESCALATE, from_status=c.status, to_status=c.status,
+                       note=str(c.get_handler_level_display()), is_public=True, created_at=now)
+        for c in batch
+    )
+    for complaint, event in zip(batch, events):
+        _notify(complaint, event)
+    return len(batch)
+
+
+@transaction.atomic
+def complaints_close_unrated(now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """Close complaints resolved more than `days` (COMPLAINT_AUTO_CLOSE_DAYS) ago that the
+    resident neither rated nor reopened. Public event and notification each. Returns the count."""
+    now = now or timezone.now()
+    days = settings.COMPLAINT_AUTO_CLOSE_DAYS if days is None else days
+    batch = _lock_batch(
+        Complaint.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - datetime.timedelta(days=days)).order_by("pk")
+    )
+    if not batch:
+        return 0
+    Complaint.objects.filter(pk__in=[c.pk for c in batch]).update(status=Status.CLOSED, closed_at=now, updated_at=now)
+    events = ComplaintEvent.objects.bulk_create(
+        ComplaintEvent(complaint=c, action=Action.AUTO_CLOSE, from_status=Status.RESOLVED, to_status=Status.CLOSED,
+                       is_public=True, created_at=now)
+        for c in batch
+    )
+    for complaint, event in zip(batch, events):
+        _notify(complaint, event)
+    return len(batch)

@@ -1,0 +1,74 @@
+"""Thin Celery tasks: they take ids, call a service and declare retries and time limits.
+Scheduling lives in the django-celery-beat data migration (properties/ or redproperty/)."""
+from __future__ import annotations
+
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.db import OperationalError, transaction
+from django.utils import timezone
+
+from redproperty import outbox
+
+from . import services
+from .models import ComplaintEvent
+from .notifications import notify_event
+from .rates import rates_snapshot_store
+
+_RETRY = {
+    "acks_late": True,
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(name="complaints.notify", autoretry_for=(OperationalError, smtplib.SMTPException, OSError),
+             time_limit=60, soft_time_limit=45, **_RETRY)
+def notify(event_id: int, outbox_id: int | None = None) -> bool:
+    """Tell the resident about one ComplaintEvent. Claims the outbox row in the same transaction,
+    so a message delivered twice is sent once, and a failed send is retried."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return False
+        event = ComplaintEvent.objects.select_related(
+            "complaint__assigned_firm", "complaint__assigned_community"
+        ).filter(pk=event_id).first()
+        if event is None:
+            return False
+        notify_event(event)
+        return True
+
+
+@shared_task(name="complaints.sweep_overdue", autoretry_for=(OperationalError,), time_limit=300,
+             soft_time_limit=270, **_RETRY)
+def sweep_overdue(outbox_id: int | None = None) -> dict:
+    """Mark newly overdue complaints, then escalate overdue ones a step (each step once)."""
+    if not outbox.claim(outbox_id):
+        return {}
+    now = timezone.now()
+    return {"marked": services.complaints_mark_overdue(now), "escalated": services.complaints_escalate_overdue(now)}
+
+
+@shared_task(name="complaints.close_unrated", autoretry_for=(OperationalError,), time_limit=300,
+             soft_time_limit=270, **_RETRY)
+def close_unrated(outbox_id: int | None = None) -> int:
+    """Close resolved complaints left unrated for COMPLAINT_AUTO_CLOSE_DAYS."""
+    if not outbox.claim(outbox_id):
+        return 0
+    return services.complaints_close_unrated()
+
+
+@shared_task(name="complaints.store_rates", autoretry_for=(OperationalError,), time_limit=600,
+             soft_time_limit=570, **_RETRY)
+def store_rates(month: str | None = None, outbox_id: int | None = None) -> int:
+    """Store the monthly RatesSnapshot of `month` ("2026-10"); by default the month just ended."""
+    if not outbox.claim(outbox_id):
+        return 0
+    if month:
+        period = datetime.date.fromisoformat(f"{month}-01")
+    else:
+        period = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return rates_snapshot_store(month=period)
