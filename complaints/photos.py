@@ -1,0 +1,121 @@
+"""Photo uploads from residents: check, then re-encode.
+
+`clean_photo(uploaded)` is the one gate every uploaded photo passes (portal, public API)
+before complaints/services.py stores it. It trusts nothing the client says: the format is
+what Pillow finds in the bytes (not the file name or content type), decompression bombs are
+refused before any pixel is decoded, and the picture is re-encoded from its pixels, so EXIF
+(camera, time and GPS location) and any other metadata or trailing payload are dropped.
+"""
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A 50-megapixel phone photo passes; a small file declaring a huge canvas does not.
+MAX_PHOTO_PIXELS = 60_000_000
+# Stored photos are scaled down to this longest side: plenty to see a broken pipe, and
+# light to load on a phone.
+MAX_STORED_SIDE = 2560
+
+# Pillow format name -> (stored extension, save options)
+ALLOWED_FORMATS = {
+    "JPEG": ("jpg", {"quality": 85, "optimize": True}),
+    "PNG": ("png", {"optimize": True}),
+    "WEBP": ("webp", {"quality": 85}),
+}
+
+MESSAGES = {
+    "too_large": _("The photo is larger than %(max)s."),
+    "not_image": _("The file is not a photo we can read. Please send a JPEG, PNG or WebP picture."),
+    "bad_format": _("Only JPEG, PNG and WebP photos are accepted."),
+    "too_many_pixels": _("The photo's dimensions are too large."),
+    "broken": _("The photo is damaged and cannot be opened."),
+}
+
+
+def _refuse(code: str, **params):
+    raise ValidationError(MESSAGES[code], code=code, params=params or None)
+
+
+def clean_photo(uploaded) -> ContentFile:
+    """Check one uploaded photo and return it re-encoded, under a random name.
+
+    Raises ValidationError (codes: too_large, not_image, bad_format, too_many_pixels, broken)
+    with a message for the resident. The returned ContentFile holds only pixels: no EXIF, no
+    GPS, no comments; its EXIF orientation has been applied to the pixels first."""
+    if uploaded.size is not None and uploaded.size > MAX_PHOTO_BYTES:
+        _refuse("too_large", max=filesizeformat(MAX_PHOTO_BYTES))
+    uploaded.seek(0)
+    data = uploaded.read(MAX_PHOTO_BYTES + 1)
+    if len(data) > MAX_PHOTO_BYTES:
+        _refuse("too_large", max=filesizeformat(MAX_PHOTO_BYTES))
+
+    with warnings.catch_warnings():
+        # Pillow warns (and past twice its limit, raises) on huge canvases; both are refusals.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return _reencode(data)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            _refuse("too_many_pixels")
+
+
+def _open_checked(data: bytes) -> Image.Image:
+    """Open without decoding pixels, and refuse what is not an allowed format or too big."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        _refuse("not_image")
+    if image.format not in ALLOWED_FORMATS:
+        _refuse("bad_format")
+    width, height = image.size
+    if width * height > MAX_PHOTO_PIXELS:
+        _refuse("too_many_pixels")
+    return image
+
+
+def _reencode(data: bytes) -> ContentFile:
+    try:
+        _open_checked(data).verify()
+        # verify() leaves the image unusable; open again to decode the pixels.
+        image = _open_checked(data)
+        image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ValidationError(MESSAGES["broken"], code="broken") from exc
+
+    fmt = image.format
+    extension, save_options = ALLOWED_FORMATS[fmt]
+    image = ImageOps.exif_transpose(image)  # a copy without the orientation tag
+    image = _pixels_only(image, fmt)
+    image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))
+
+    out = io.BytesIO()
+    # No exif=, no pnginfo=, no comment=: only the pixels are written.
+    image.save(out, format=fmt, **save_options)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
+    """A fresh image with the same pixels and none of the source's info dict."""
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    clean = Image.new(image.mode, image.size)
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+        if "transparency" in image.info:
+            clean.info["transparency"] = image.info["transparency"]
+    clean.paste(image)
+    return clean
