@@ -1,0 +1,58 @@
+"""`manage.py load_demo`: build the Guandu demo district (see redproperty/demo/).
+
+The demo goes into an empty database only. On a database that already holds a district or a
+demo account it changes nothing: it stops with an error, or with `--if-empty` (what
+`make run` uses) it says so and exits successfully."""
+from __future__ import annotations
+
+import datetime
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from communities.models import District
+from redproperty import demo
+from redproperty.demo.accounts import USERNAMES
+
+
+class Command(BaseCommand):
+    help = "Load the Guandu demo data into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="On a database that is not empty, do nothing and exit successfully."
+        )
+        parser.add_argument(
+            "--today", type=datetime.date.fromisoformat, default=None,
+            help="The day the demo year ends on (YYYY-MM-DD); default today.",
+        )
+
+    def handle(self, *args, if_empty=False, today=None, **options):
+        reason = self._not_empty_reason()
+        if reason:
+            message = f"The database is not empty ({reason}); load_demo changed nothing."
+            if if_empty:
+                self.stdout.write(message)
+                return
+            raise CommandError(message + " Use an empty database, or --if-empty to skip quietly.")
+
+        started = time.perf_counter()
+
+        def report(step, seconds):
+            self.stdout.write(f"  {step:<14} {seconds:6.2f} s")
+
+        self.stdout.write("Loading the Guandu demo data:")
+        demo.run(today=today or timezone.localdate(), report=report)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.perf_counter() - started:.2f} s."))
+
+    @staticmethod
+    def _not_empty_reason() -> str:
+        districts = District.objects.count()
+        if districts:
+            return f"{districts} district(s)"
+        users = list(get_user_model().objects.filter(username__in=USERNAMES).values_list("username", flat=True))
+        if users:
+            return "demo account(s) " + ", ".join(sorted(users))
+        return ""

@@ -1,0 +1,220 @@
+"""`load_demo` builds the Guandu district the article describes; `overview` counts it.
+
+The demo is loaded once for this module inside a transaction that is rolled back at the end,
+so the other test modules never see it."""
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone, translation
+from stdnum.cn import uscc
+
+from communities.models import (
+    CommitteeStatus,
+    Community,
+    ComplexType,
+    ManagementMode,
+    OwnersCommittee,
+    ResidentialComplex,
+)
+from partybranches.models import JointMeeting
+from properties.models import FeeCollection, Inspection, PropertyFirm, SatisfactionSurvey, ServiceContract
+from redproperty.demo import STEPS, DemoContext
+from redproperty.demo.accounts import PASSWORD
+
+ARTICLE_FIGURES = {
+    "communities": 99,
+    "residential_party_branches": 240,
+    "complexes_with_two_way_entry": 806,
+    "red_projects_district": 13,
+    "red_projects_city": 6,
+    "service_centres_district": 1,
+    "service_centres_complex": 11,
+}
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """Run `load_demo` once; yield what it printed; roll everything back afterwards."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            out = StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output, db):
+    return demo_output
+
+
+def overview_json(*args) -> dict:
+    out = StringIO()
+    call_command("overview", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for app in ("auth", "communities", "properties", "partybranches", "complaints")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_overview_reports_the_articles_figures_exactly(demo):
+    figures = overview_json()
+
+    assert {key: figures[key] for key in ARTICLE_FIGURES} == ARTICLE_FIGURES
+    # More complexes than those with two-way entry: some have no counterpart or only one direction.
+    assert 850 <= figures["complexes"] <= 1000
+    assert figures["firms"] > 20
+    assert 0 < figures["red_owners_committees"] < figures["owners_committees"]
+
+
+def test_overview_table_lists_every_figure_in_english(demo):
+    out = StringIO()
+    with translation.override("en"):
+        call_command("overview", stdout=out)
+    lines = out.getvalue().splitlines()
+
+    assert len(lines) == 11
+    assert lines[0].split() == ["Communities", "99"]
+    assert lines[3].split()[-1] == "806"
+
+
+def test_load_demo_prints_each_step_with_its_time(demo):
+    for step in STEPS:
+        assert f"  {step} " in demo
+    assert "Demo data loaded in" in demo
+
+
+def test_running_it_again_changes_nothing(demo):
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert "changed nothing" in out.getvalue()
+    assert row_counts() == before
+    assert overview_json()["complexes_with_two_way_entry"] == 806
+
+
+@pytest.mark.parametrize(
+    "username, role, jurisdiction",
+    [
+        ("district", "district", "官渡区"),
+        ("taihe", "subdistrict", "太和街道"),
+        ("shuguang", "community", "曙光社区"),
+        ("hepinglu", "community", "和平路社区"),
+        ("juhe", "firm", "巨和物业"),
+    ],
+)
+def test_demo_staff_log_in_and_hold_their_jurisdiction(demo, client, username, role, jurisdiction):
+    user = get_user_model().objects.select_related("staff_profile").get(username=username)
+
+    assert client.login(username=username, password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    assert user.email.startswith(f"{username}@")
+    assert (user.staff_profile.role, str(user.staff_profile.jurisdiction)) == (role, jurisdiction)
+    assert user.groups.exists()
+
+
+def test_demo_admin_is_a_superuser_who_logs_in(demo, client):
+    admin = get_user_model().objects.get(username="admin")
+
+    assert admin.is_superuser and admin.email
+    assert client.login(username="admin", password=PASSWORD)
+    assert not client.login(username="admin", password="wrong-password")
+
+
+def test_model_communities_sit_in_different_subdistricts_with_complexes_committees_and_meetings(demo):
+    shuguang = Community.objects.select_related("subdistrict").get(name="曙光社区")
+    hepinglu = Community.objects.select_related("subdistrict").get(name="和平路社区")
+
+    assert shuguang.subdistrict.name == "太和街道"
+    assert hepinglu.subdistrict.name == "金马街道"
+    for community in (shuguang, hepinglu):
+        assert community.complexes.count() >= 3
+        assert OwnersCommittee.objects.filter(complex__community=community, status=CommitteeStatus.ACTIVE).exists()
+        assert JointMeeting.objects.filter(community=community).count() >= 2
+    assert shuguang.complexes.filter(name="曙光小区", complex_type=ComplexType.OLD).exists()
+    assert hepinglu.complexes.filter(name="和乐居").exists()
+
+
+def test_articles_places_exist(demo):
+    for name in ("百大城市理想", "世纪城", "银海樱花语", "曙光小区", "和乐居"):
+        assert ResidentialComplex.objects.filter(name=name).exists(), name
+    assert Community.objects.filter(name__in=["东华路社区", "幸福邻里社区"]).count() == 2
+    assert ResidentialComplex.objects.get(name="幸福邻里").complex_type == ComplexType.AFFORDABLE
+
+
+def test_juhe_serves_shuguang_and_xingfu_linli_but_not_hepinglu(demo):
+    juhe = get_user_model().objects.get(username="juhe")
+    visible = ResidentialComplex.objects.visible_to(juhe)
+
+    assert visible.filter(community__name="曙光社区").exists()
+    assert visible.filter(name="幸福邻里").exists()
+    assert not visible.filter(community__name="和平路社区").exists()
+    assert overview_json("--user", "juhe")["firms"] == 1
+
+
+def test_every_firm_has_a_valid_credit_code(demo):
+    codes = list(PropertyFirm.objects.values_list("credit_code", flat=True))
+
+    assert len(codes) > 20
+    assert all(uscc.is_valid(code) for code in codes)
+    assert PropertyFirm.objects.filter(name="巨和物业").exists()
+
+
+def test_complex_types_and_management_modes_are_all_covered(demo):
+    types = set(ResidentialComplex.objects.values_list("complex_type", flat=True))
+    modes = set(ResidentialComplex.objects.values_list("management_mode", flat=True))
+
+    assert types == set(ComplexType.values)
+    assert modes == set(ManagementMode.values)
+
+
+def test_handovers_have_exit_reasons_and_successors(demo):
+    handed_over = ServiceContract.objects.filter(successor__isnull=False)
+
+    assert handed_over.count() >= 20
+    assert not handed_over.filter(exit_reason="").exists()
+    assert all(c.successor.complex_id == c.complex_id for c in handed_over.select_related("successor"))
+
+
+def test_a_sample_of_every_record_passes_model_validation(demo):
+    for app in ("communities", "properties", "partybranches"):
+        for model in apps.get_app_config(app).get_models():
+            if model._meta.model_name.startswith("historical"):
+                continue
+            rows = list(model._base_manager.all()[:2]) + list(model._base_manager.order_by("-pk")[:2])
+            for row in rows:
+                row.full_clean()
+    for committee in OwnersCommittee.objects.prefetch_related("members"):
+        OwnersCommittee.validate_members(
+            [{"role": m.role, "is_party_member": m.is_party_member} for m in committee.members.all()]
+        )
+
+
+def test_evidence_covers_a_year_through_the_current_quarter(demo):
+    ctx = DemoContext(today=timezone.localdate())
+    months = set(FeeCollection.objects.values_list("period", flat=True))
+    quarters_surveyed = set(SatisfactionSurvey.objects.values_list("period_start", flat=True))
+    quarters = ctx.quarters
+
+    assert months == set(ctx.months)
+    assert quarters_surveyed == {start for start, end in quarters if end < ctx.today}
+    for start, end in quarters:
+        assert Inspection.objects.filter(inspected_on__range=(start, end)).exists()
+    assert not Inspection.objects.filter(inspected_on__gt=ctx.today).exists()
