@@ -412,3 +412,84 @@ class ServiceStation(TimeStamped):
     def clean(self):
         if self.kind == StationKind.COMPLEX_STATION and not self.complex_id:
             raise ValidationError({"complex": _("A complex station belongs to a complex.")})
+
+
+class AgendaStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a meeting")
+    TAKEN_UP = "taken_up", _("Taken up by a meeting")
+    DROPPED = "dropped", _("Dropped")
+
+
+class AgendaItemQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = None  # the firm is discussed, it does not see the agenda
+
+    def open(self):
+        return self.filter(status=AgendaStatus.OPEN)
+
+
+class AgendaItem(TimeStamped):
+    """An item a community's next joint meeting must take up, e.g. a contract put under exit
+    review after two failing quarters (物业退出、替换有规可循). `meeting` is the meeting that
+    takes it up: the community's next scheduled one when the item was raised, else set when
+    a meeting is recorded."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("community")
+    )
+    complex = models.ForeignKey(
+        ResidentialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("residential complex"),
+    )
+    contract = models.ForeignKey(
+        "properties.ServiceContract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("service contract"),
+    )
+    consequence = models.OneToOneField(
+        "properties.EvaluationConsequence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_item",
+        verbose_name=_("evaluation consequence"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=AgendaStatus.choices, default=AgendaStatus.OPEN)
+    meeting = models.ForeignKey(
+        JointMeeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("joint meeting"),
+    )
+    history = HistoricalRecords()
+
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["status", "-created_at"]
+        indexes = [
+            # Workbench: a community's open items.
+            models.Index(fields=["community", "status"], name="agenda_community_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.complex_id and self.community_id and self.complex.community_id != self.community_id:
+            raise ValidationError({"complex": _("The complex must be in the item's community.")})
+        if self.meeting_id and self.community_id and self.meeting.community_id != self.community_id:
+            raise ValidationError({"meeting": _("The meeting must be the community's own.")})

@@ -6,3 +6,8 @@ class PropertiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "properties"
     verbose_name = _("Property firms and services")
+
+    def ready(self):
+        # Register the Celery tasks in every process, so that the outbox can run them eagerly
+        # (tests, single-process runs) and not only in a worker that autodiscovered them.
+        from . import tasks  # noqa: F401

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.cn import uscc
@@ -405,3 +407,353 @@ class CreditEvent(TimeStamped):
     def __str__(self):
         return f"{self.firm} {self.get_kind_display()} {self.occurred_on}"
 
+
+
+# ---------------------------------------------------------------------------
+# Firm evaluation (物业服务企业监督考评). Computed by properties/evaluation.py.
+# ---------------------------------------------------------------------------
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+
+
+class EvaluationSchemeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+def _points_field(label, default, help_text=""):
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=2, default=Decimal(default),
+        validators=[MinValueValidator(Decimal("0"))], help_text=help_text,
+    )
+
+
+class EvaluationScheme(TimeStamped):
+    """How a quarter is scored: dimension weights, grade bands, fee-rate steps, bonus cap and
+    the minimum data below which a contract is not scored. Versioned: a revision is a new row
+    (properties.services.scheme_revise) and results keep the version that produced them."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    is_active = models.BooleanField(_("in use"), default=True, help_text=_("The version scheduled evaluations use."))
+    note = models.TextField(_("note"), blank=True, help_text=_("What changed in this version and why."))
+    weight_basic_service = _points_field(_("basic service quality (points)"), "35", _("From community inspections."))
+    weight_satisfaction = _points_field(_("resident satisfaction (points)"), "25", _("From complaint ratings and surveys."))
+    weight_response = _points_field(_("response to requests (points)"), "15", _("From the three rates; repeat complaints count against."))
+    weight_compliance = _points_field(_("contract compliance (points)"), "10", _("Fee collection rate, fee disclosure, contract filed."))
+    weight_party = _points_field(_("party building (points)"), "15", _("Firm party organisation, two-way entry, joint-meeting attendance."))
+    grade_excellent_min = _points_field(_("excellent from"), "90")
+    grade_good_min = _points_field(_("good from"), "80")
+    grade_pass_min = _points_field(_("pass from"), "60")
+    fee_full_min = _points_field(_("full fee points from (%)"), "95")
+    fee_three_quarters_min = _points_field(_("three quarters of the fee points from (%)"), "90")
+    fee_half_min = _points_field(_("half the fee points from (%)"), "80")
+    bonus_cap = _points_field(_("bonus cap (points)"), "5", _("Awards add at most this much."))
+    repeat_complaint_penalty = _points_field(
+        _("deduction per repeat complaint"), "1", _("Points off the response score for each reopened complaint.")
+    )
+    min_inspections = models.PositiveSmallIntegerField(
+        _("minimum inspections"), default=1, help_text=_("Inspections of the complex needed in the quarter.")
+    )
+    min_satisfaction_answers = models.PositiveSmallIntegerField(
+        _("minimum satisfaction answers"),
+        default=3,
+        help_text=_("Complaint ratings plus survey answers needed in the quarter."),
+    )
+    min_fee_months = models.PositiveSmallIntegerField(
+        _("minimum months of fee figures"), default=1, help_text=_("Months with fee collection figures needed in the quarter.")
+    )
+    history = HistoricalRecords()
+
+    objects = EvaluationSchemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="scheme_one_active"),
+            models.CheckConstraint(
+                condition=Exact(
+                    models.F("weight_basic_service") + models.F("weight_satisfaction") + models.F("weight_response")
+                    + models.F("weight_compliance") + models.F("weight_party"),
+                    100,
+                ),
+                name="scheme_weights_add_up_to_100",
+                violation_error_message=_("The dimension weights must add up to 100 points."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    grade_excellent_min__gt=models.F("grade_good_min"),
+                    grade_good_min__gt=models.F("grade_pass_min"),
+                    grade_pass_min__gt=0,
+                ),
+                name="scheme_grade_bands_descend",
+                violation_error_message=_("Grade bands must descend: excellent > good > pass > 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    fee_full_min__gt=models.F("fee_three_quarters_min"),
+                    fee_three_quarters_min__gt=models.F("fee_half_min"),
+                    fee_full_min__lte=100,
+                ),
+                name="scheme_fee_steps_descend",
+                violation_error_message=_("Fee-rate steps must descend: full > three quarters > half, at most 100%."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Evaluation scheme v%(version)s") % {"version": self.version}
+
+    WEIGHT_FIELDS = ("weight_basic_service", "weight_satisfaction", "weight_response", "weight_compliance", "weight_party")
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((getattr(self, f) or Decimal(0) for f in self.WEIGHT_FIELDS), Decimal(0))
+
+    def clean(self):
+        if self.total_weight != 100:
+            raise ValidationError(
+                _("The dimension weights must add up to 100 points; they add up to %(total)s.") % {"total": self.total_weight}
+            )
+
+    def grade_for(self, total: Decimal) -> str:
+        if total >= self.grade_excellent_min:
+            return Grade.EXCELLENT
+        if total >= self.grade_good_min:
+            return Grade.GOOD
+        if total >= self.grade_pass_min:
+            return Grade.PASS
+        return Grade.FAIL
+
+    def fee_share(self, rate: Decimal) -> Decimal:
+        """Share of the fee points earned at a collection rate (percent)."""
+        if rate >= self.fee_full_min:
+            return Decimal("1")
+        if rate >= self.fee_three_quarters_min:
+            return Decimal("0.75")
+        if rate >= self.fee_half_min:
+            return Decimal("0.5")
+        return Decimal("0")
+
+
+class EvaluationStatus(models.TextChoices):
+    SCORED = "scored", _("Scored")
+    INSUFFICIENT = "insufficient", _("Insufficient data")
+    VETOED = "vetoed", _("Vetoed")
+
+
+class FirmEvaluationQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "firm"
+
+    def scope_q(self, profile):
+        # A firm's roll-up (no complex) is district-wide: district staff and the firm see it.
+        if profile.role == "district":
+            return Q(complex__isnull=True) | Q(complex__community__subdistrict__district_id=profile.district_id)
+        return super().scope_q(profile)
+
+    def contracts(self):
+        return self.filter(contract__isnull=False)
+
+    def rollups(self):
+        return self.filter(contract__isnull=True)
+
+
+def _score_column(label):
+    return models.DecimalField(label, max_digits=6, decimal_places=2, null=True, blank=True)
+
+
+class FirmEvaluation(models.Model):
+    """One quarter's result, by one scheme version, for one service contract (a firm at a
+    complex) or, with no contract, the firm's roll-up weighted by households. Written only by
+    properties/evaluation.py, which replaces a period's rows in one transaction."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("scheme")
+    )
+    period = models.CharField(_("quarter"), max_length=6, help_text=_("For example 2026Q3."))
+    period_start = models.DateField(_("quarter starts"))
+    period_end = models.DateField(_("quarter ends"))
+    firm = models.ForeignKey(PropertyFirm, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("property firm"))
+    contract = models.ForeignKey(
+        ServiceContract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("service contract"),
+        help_text=_("Empty for the firm's roll-up."),
+    )
+    complex = models.ForeignKey(
+        ResidentialComplex,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("residential complex"),
+    )
+    households = models.PositiveIntegerField(_("households"), default=0, help_text=_("Weight in the firm's roll-up."))
+    status = models.CharField(_("status"), max_length=20, choices=EvaluationStatus.choices)
+    score_basic_service = _score_column(_("basic service"))
+    score_satisfaction = _score_column(_("satisfaction"))
+    score_response = _score_column(_("response"))
+    score_compliance = _score_column(_("compliance"))
+    score_party = _score_column(_("party building"))
+    bonus = models.DecimalField(_("bonus"), max_digits=5, decimal_places=2, default=0)
+    deduction = models.DecimalField(_("deduction"), max_digits=6, decimal_places=2, default=0)
+    total = _score_column(_("total"))
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices, blank=True)
+    explanation = models.JSONField(
+        _("explanation"), default=dict, blank=True, help_text=_("Per dimension: which data, how many records, the figures.")
+    )
+    evaluated_at = models.DateTimeField(_("evaluated at"), default=timezone.now)
+
+    objects = FirmEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("firm evaluation")
+        verbose_name_plural = _("firm evaluations")
+        ordering = ["-period", "firm__name", "contract_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period", "scheme"],
+                condition=Q(contract__isnull=False),
+                name="evaluation_one_per_contract_period_scheme",
+            ),
+            models.UniqueConstraint(
+                fields=["firm", "period", "scheme"],
+                condition=Q(contract__isnull=True),
+                name="evaluation_one_rollup_per_firm_period_scheme",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract__isnull=True, complex__isnull=True) | Q(contract__isnull=False, complex__isnull=False),
+                name="evaluation_contract_has_complex",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="insufficient", grade="", total__isnull=True)
+                           | Q(status="scored", total__isnull=False) & ~Q(grade="")
+                           | Q(status="vetoed", grade="fail")),
+                name="evaluation_grade_matches_status",
+            ),
+            models.CheckConstraint(condition=Q(period__regex=r"^\d{4}Q[1-4]$"), name="evaluation_period_format"),
+        ]
+        indexes = [
+            # Consequences: the previous quarter's grade of each contract; listings by period.
+            models.Index(fields=["period", "grade"], name="evaluation_period_grade_idx"),
+        ]
+
+    def __str__(self):
+        where = self.complex if self.contract_id else _("all complexes")
+        return f"{self.period} {self.firm} @ {where}: {self.get_grade_display() or self.get_status_display()}"
+
+
+class ConsequenceKind(models.TextChoices):
+    RECTIFICATION = "rectification", _("Rectification notice")
+    EXIT_REVIEW = "exit_review", _("Contract put under exit review")
+    VETO = "veto", _("Period failed by a veto")
+
+
+class EvaluationConsequenceQuerySet(JurisdictionQuerySet):
+    community_lookup = "contract__complex__community"
+    firm_lookup = "contract__firm"
+
+    def unnotified(self):
+        return self.filter(notified_at__isnull=True)
+
+
+class EvaluationConsequence(TimeStamped):
+    """What a failing quarter set off for a contract: at most one of each kind per contract and
+    quarter, so re-running an evaluation never notifies twice."""
+
+    contract = models.ForeignKey(
+        ServiceContract, on_delete=models.PROTECT, related_name="consequences", verbose_name=_("service contract")
+    )
+    period = models.CharField(_("quarter"), max_length=6)
+    kind = models.CharField(_("kind"), max_length=20, choices=ConsequenceKind.choices)
+    # DO_NOTHING so that replacing a quarter's results is one DELETE: evaluation.py unlinks
+    # consequences first and re-links them to the new rows in the same transaction.
+    evaluation = models.ForeignKey(
+        FirmEvaluation,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="consequences",
+        verbose_name=_("evaluation"),
+        help_text=_("The latest result that set it off (re-linked when the quarter is re-run)."),
+    )
+    reason = models.TextField(_("reason"))
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    notified_to = models.JSONField(_("notified to"), default=list, blank=True, help_text=_("Email addresses notified."))
+
+    objects = EvaluationConsequenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation consequence")
+        verbose_name_plural = _("evaluation consequences")
+        ordering = ["-period", "contract_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "period", "kind"], name="consequence_one_per_kind_contract_period"),
+        ]
+        indexes = [
+            # The notifier: unsent consequences.
+            models.Index(fields=["notified_at"], name="consequence_notified_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.contract}: {self.get_kind_display()}"
+
+
+class ReminderKind(models.TextChoices):
+    CONTRACT_ENDING = "contract_ending", _("Service contract ending")
+    COMMITTEE_TERM_ENDING = "committee_term_ending", _("Owners' committee term ending")
+
+
+class DeadlineReminderQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "contract__firm"
+
+
+class DeadlineReminder(TimeStamped):
+    """A reminder that a contract or an owners' committee term ends soon (within the Civil
+    Code's 90-day notice period). One per item and end date, so it is sent once."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    complex = models.ForeignKey(
+        ResidentialComplex, on_delete=models.CASCADE, related_name="deadline_reminders", verbose_name=_("residential complex")
+    )
+    contract = models.ForeignKey(
+        ServiceContract, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", verbose_name=_("service contract")
+    )
+    committee = models.ForeignKey(
+        "communities.OwnersCommittee",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("owners' committee"),
+    )
+    ends_on = models.DateField(_("ends on"))
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    notified_to = models.JSONField(_("notified to"), default=list, blank=True)
+
+    objects = DeadlineReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        ordering = ["ends_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "ends_on"], name="reminder_once_per_contract_end"),
+            models.UniqueConstraint(fields=["committee", "ends_on"], name="reminder_once_per_committee_end"),
+            models.CheckConstraint(
+                condition=Q(kind="contract_ending", contract__isnull=False, committee__isnull=True)
+                | Q(kind="committee_term_ending", contract__isnull=True, committee__isnull=False),
+                name="reminder_names_its_item",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.complex} {self.ends_on}"

@@ -25,7 +25,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "ownerscommitteemember", "staffprofile")},
         "properties": {m: _ALL for m in (
             "propertyfirm", "servicecontract", "feecollection", "inspection", "satisfactionsurvey",
-            "creditevent", "evaluationscheme", "firmevaluation", "evaluationconsequence")},
+            "creditevent", "evaluationscheme", "firmevaluation", "evaluationconsequence")}
+        | {"deadlinereminder": _VIEW},
         "partybranches": {m: _ALL for m in (
             "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
             "redpropertyproject", "servicestation", "agendaitem")},
@@ -39,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                         "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
                        "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _EDIT,
-                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "deadlinereminder": _VIEW},
         "partybranches": {m: _EDIT for m in (
             "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
             "redpropertyproject", "servicestation", "agendaitem")},
@@ -52,7 +53,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                         "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
                        "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _VIEW,
-                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "deadlinereminder": _VIEW},
         "partybranches": {"partyorganization": _VIEW, "crossappointment": _EDIT, "jointmeeting": _EDIT,
                           "meetingresolution": _ALL, "redpropertyproject": _VIEW, "servicestation": _VIEW,
                           "agendaitem": _VIEW},
