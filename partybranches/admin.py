@@ -1,0 +1,114 @@
+"""Admin of the party side: organisations, cross-appointments, joint meetings, red projects
+and service stations."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from redproperty.admin import ScopedModelAdmin, ScopedStackedInline
+
+from .models import (
+    CrossAppointment,
+    JointMeeting,
+    MeetingResolution,
+    PartyOrganization,
+    RedPropertyProject,
+    ResolutionStatus,
+    ServiceStation,
+)
+
+
+@admin.register(PartyOrganization)
+class PartyOrganizationAdmin(ScopedModelAdmin):
+    list_display = ["name", "kind", "parent", "community", "firm", "secretary", "member_count", "established_on"]
+    list_filter = ["kind", "community__subdistrict", "community"]
+    list_select_related = ["parent", "community", "firm"]
+    search_fields = ["name", "secretary"]
+    autocomplete_fields = ["parent", "district", "community", "firm", "complexes"]
+
+
+@admin.register(CrossAppointment)
+class CrossAppointmentAdmin(ScopedModelAdmin):
+    list_display = [
+        "person_name", "direction", "complex", "party_organization", "counterpart",
+        "home_post", "appointed_post", "start_date", "end_date", "is_active",
+    ]
+    list_filter = ["direction", "is_party_member", "complex__community__subdistrict", "complex__community"]
+    list_select_related = ["complex", "party_organization", "firm", "owners_committee__complex"]
+    search_fields = ["person_name", "complex__name", "home_post", "appointed_post"]
+    autocomplete_fields = ["party_organization", "complex", "firm", "owners_committee"]
+    date_hierarchy = "start_date"
+
+    @admin.display(description=_("counterpart"))
+    def counterpart(self, obj):
+        return obj.counterpart
+
+    @admin.display(description=_("in force"), boolean=True)
+    def is_active(self, obj):
+        today = timezone.localdate()
+        return obj.start_date <= today and (obj.end_date is None or obj.end_date >= today)
+
+
+class ResolutionInline(ScopedStackedInline):
+    model = MeetingResolution
+    fields = [("text", "responsible_side"), ("due_on", "status", "completed_on"), "follow_up"]
+    extra = 1
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(ScopedModelAdmin):
+    list_display = ["held_on", "title", "community", "convened_by", "resolution_count"]
+    list_filter = ["community__subdistrict", "community"]
+    list_select_related = ["community", "convened_by"]
+    search_fields = ["title", "topics", "minutes"]
+    autocomplete_fields = ["convened_by", "community", "complexes", "attending_firms"]
+    # Complaints are picked by id: there may be thousands.
+    raw_id_fields = ["cited_complaints"]
+    date_hierarchy = "held_on"
+    inlines = [ResolutionInline]
+
+    def get_queryset(self, request):
+        """Scoped meetings with their resolutions counted (no query per row)."""
+        return super().get_queryset(request).annotate(_resolutions=Count("resolutions"))
+
+    @admin.display(description=_("resolutions"), ordering="_resolutions")
+    def resolution_count(self, obj):
+        return obj._resolutions
+
+
+@admin.register(MeetingResolution)
+class MeetingResolutionAdmin(ScopedModelAdmin):
+    list_display = ["short_text", "meeting", "responsible_side", "due_on", "status", "completed_on", "is_overdue"]
+    list_filter = ["status", "responsible_side", "meeting__community"]
+    list_select_related = ["meeting"]
+    search_fields = ["text", "follow_up", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    date_hierarchy = "due_on"
+
+    @admin.display(description=_("resolution"))
+    def short_text(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj):
+        return bool(obj.due_on and obj.due_on < timezone.localdate() and obj.status in (ResolutionStatus.PENDING, ResolutionStatus.IN_PROGRESS))
+
+
+@admin.register(RedPropertyProject)
+class RedPropertyProjectAdmin(ScopedModelAdmin):
+    list_display = ["name", "level", "year_designated", "community", "complex"]
+    list_filter = ["level", "year_designated", "community__subdistrict"]
+    list_select_related = ["community", "complex"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["community", "complex"]
+
+
+@admin.register(ServiceStation)
+class ServiceStationAdmin(ScopedModelAdmin):
+    list_display = ["name", "kind", "district", "complex", "address", "opened_on"]
+    list_filter = ["kind"]
+    list_select_related = ["district", "complex"]
+    search_fields = ["name", "address", "complex__name"]
+    autocomplete_fields = ["district", "complex"]
