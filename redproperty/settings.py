@@ -229,6 +229,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.Status",
+        "FirmStatusEnum": "properties.models.FirmStatus",
+        "ContractStatusEnum": "properties.models.ContractStatus",
+        "CommitteeStatusEnum": "communities.models.CommitteeStatus",
+        "ResolutionStatusEnum": "partybranches.models.ResolutionStatus",
+    },
 }
 
 # ---------------------------------------------------------------------------

@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from redproperty import api
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("portal/", include("complaints.portal.urls")),
+    path("api/", include(api.get_urls())),
 ]
 
 if settings.DEBUG:

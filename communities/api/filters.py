@@ -1,0 +1,60 @@
+"""Filters of the communities/ API lists."""
+import django_filters
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from redproperty.api import date_range, place_filterset
+
+from ..models import CommitteeStatus, Community, ComplexType, ManagementMode, MemberRole, OwnersCommittee
+from ..models import OwnersCommitteeMember, ResidentialComplex, Subdistrict
+
+
+class SubdistrictFilter(django_filters.FilterSet):
+    district = django_filters.NumberFilter(field_name="district_id", label=_("district id"))
+
+    class Meta:
+        model = Subdistrict
+        fields = []
+
+
+class CommunityFilter(place_filterset("")):
+    class Meta:
+        model = Community
+        fields = []
+
+
+class ResidentialComplexFilter(place_filterset("community")):
+    complex_type = django_filters.ChoiceFilter(choices=ComplexType.choices)
+    management_mode = django_filters.ChoiceFilter(choices=ManagementMode.choices)
+    two_way_entry = django_filters.BooleanFilter(
+        field_name="has_two_way_entry", label=_("has an active cross-appointment in each direction")
+    )
+    firm = django_filters.NumberFilter(method="filter_firm", label=_("id of the firm serving the complex"))
+
+    class Meta:
+        model = ResidentialComplex
+        fields = []
+
+    def filter_firm(self, queryset, name, value):
+        contracts = apps.get_model("properties", "ServiceContract").objects.active()
+        return queryset.filter(pk__in=contracts.filter(firm_id=value).values("complex_id"))
+
+
+class OwnersCommitteeFilter(place_filterset("complex__community", complex_path="complex")):
+    status = django_filters.ChoiceFilter(choices=CommitteeStatus.choices)
+    red = django_filters.BooleanFilter(field_name="_is_red", label=_("red: party members hold half the seats and the chair"))
+    term_end_after, term_end_before = date_range("term_end", _("term end"))
+
+    class Meta:
+        model = OwnersCommittee
+        fields = []
+
+
+class OwnersCommitteeMemberFilter(place_filterset("committee__complex__community", complex_path="committee__complex")):
+    committee = django_filters.NumberFilter(field_name="committee_id", label=_("owners' committee id"))
+    role = django_filters.ChoiceFilter(choices=MemberRole.choices)
+    is_party_member = django_filters.BooleanFilter()
+
+    class Meta:
+        model = OwnersCommitteeMember
+        fields = []

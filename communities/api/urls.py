@@ -1,0 +1,13 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("districts", views.DistrictViewSet)
+router.register("subdistricts", views.SubdistrictViewSet)
+router.register("communities", views.CommunityViewSet)
+router.register("residential-complexes", views.ResidentialComplexViewSet)
+router.register("owners-committees", views.OwnersCommitteeViewSet)
+router.register("owners-committee-members", views.OwnersCommitteeMemberViewSet)
+
+urlpatterns = router.urls

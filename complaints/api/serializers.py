@@ -1,0 +1,193 @@
+"""Serializers of the complaints/ API: staff views, transition inputs and the public endpoints."""
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from communities.models import Community, ResidentialComplex
+from properties.models import PropertyFirm
+from redproperty.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from redproperty.scoping import staff_profile_of
+
+from ..models import Category, Channel, Complaint, ComplaintEvent, Status
+
+
+class CategorySerializer(ScopedModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "description", "response_hours", "resolve_days", "is_urgent", "is_active",
+                  "sort_order"]
+
+
+class PhotoUrlsField(serializers.ListField):
+    """The URLs of a complaint's photos (prefetched as `attachments`)."""
+
+    child = serializers.URLField()
+
+    def to_representation(self, attachments):
+        request = self.context.get("request")
+        urls = [a.image.url for a in attachments.all()]
+        return [request.build_absolute_uri(url) for url in urls] if request else urls
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """A complaint as staff see it. The reporter's phone is masked (reveal it with
+    POST .../reveal-phone/, which is logged); an anonymous reporter's name is hidden from firms."""
+
+    complex_name = serializers.CharField(source="complex.name", read_only=True)
+    category_code = serializers.CharField(source="category.code", read_only=True)
+    reporter_name = serializers.SerializerMethodField()
+    reporter_phone = serializers.CharField(source="masked_phone", read_only=True, help_text=_("Masked: 138****5678."))
+    is_overdue = serializers.BooleanField(read_only=True)
+    allowed_actions = serializers.SerializerMethodField(help_text=_("Transitions possible from the current status."))
+    photos = PhotoUrlsField(source="attachments", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id", "tracking_code", "complex", "complex_name", "category", "category_code", "channel", "description",
+            "location_detail", "reporter_name", "reporter_phone", "reporter_email", "is_anonymous", "status",
+            "handler_level", "assigned_firm", "assigned_community", "escalated_to", "duplicate_of", "reject_reason",
+            "resolution_note", "rating", "rating_comment", "submitted_at", "accepted_at", "started_at",
+            "resolved_at", "closed_at", "due_response_at", "due_resolve_at", "is_overdue", "reopened_count",
+            "escalation_count", "allowed_actions", "photos", "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _viewer_is_firm(self) -> bool:
+        if "viewer_is_firm" not in self.context:
+            request = self.context.get("request")
+            profile = staff_profile_of(getattr(request, "user", None))
+            self.context["viewer_is_firm"] = profile is not None and profile.role == "firm"
+        return self.context["viewer_is_firm"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_reporter_name(self, obj) -> str:
+        return "" if obj.is_anonymous and self._viewer_is_firm() else obj.reporter_name
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, obj):
+        from ..services import allowed_actions
+
+        return [action.replace("_", "-") for action in allowed_actions(obj)]
+
+
+class ComplaintCreateSerializer(serializers.Serializer):
+    """Filing a complaint on a resident's behalf (phone call, walk-in, hotline, WeChat)."""
+
+    complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active())
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    description = serializers.CharField(max_length=2000)
+    location_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    reporter_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+    reporter_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3)
+
+
+class TransitionSerializer(serializers.Serializer):
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices, required=False,
+        help_text=_("The status you saw; if it has changed since, the answer is 409 and nothing changes."),
+    )
+
+
+class NoteTransitionSerializer(TransitionSerializer):
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class RequiredNoteSerializer(TransitionSerializer):
+    note = serializers.CharField(max_length=2000)
+
+
+class ResolveSerializer(RequiredNoteSerializer):
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3)
+
+
+class RejectSerializer(TransitionSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, default="", allow_blank=True, max_length=1000)
+
+
+class MarkDuplicateSerializer(TransitionSerializer):
+    original = ScopedPrimaryKeyRelatedField(queryset=Complaint.objects.none())
+
+
+class ReassignSerializer(serializers.Serializer):
+    firm = ScopedPrimaryKeyRelatedField(queryset=PropertyFirm.objects.none(), required=False, allow_null=True,
+                                        help_text=_("Hand the complaint to this firm; leave empty for the community."))
+    community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.none(), required=False, allow_null=True,
+                                             help_text=_("With no firm: the community (default: the complex's own)."))
+
+
+class RevealedPhoneSerializer(serializers.Serializer):
+    reporter_phone = serializers.CharField()
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer):
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["id", "complaint", "tracking_code", "action", "from_status", "to_status", "note", "is_public",
+                  "actor_label", "created_at"]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------------------
+# Public endpoints (no account)
+# ---------------------------------------------------------------------------
+class PublicComplaintSerializer(serializers.Serializer):
+    """A resident's report, with the same checks and limits as the portal."""
+
+    complex = serializers.PrimaryKeyRelatedField(queryset=ResidentialComplex.objects.all())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active())
+    description = serializers.CharField(max_length=2000)
+    location_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    reporter_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True,
+                                           help_text=_("Needed to see the details later (with its last 4 digits)."))
+    reporter_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    is_anonymous = serializers.BooleanField(required=False, default=False)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3,
+                                   help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB (multipart)."))
+
+
+class PublicReceiptSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    due_response_at = serializers.DateTimeField()
+    due_resolve_at = serializers.DateTimeField()
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ComplaintEvent
+        fields = ["action", "to_status", "note", "actor_label", "created_at"]
+        read_only_fields = fields
+
+
+class PublicTrackingSerializer(serializers.ModelSerializer):
+    """What the resident sees: status and the public timeline, nothing about other people."""
+
+    complex_name = serializers.CharField(source="complex.name", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    handled_by = serializers.SerializerMethodField()
+    timeline = PublicEventSerializer(source="public_events", many=True, read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["tracking_code", "status", "complex_name", "category_name", "handled_by", "submitted_at",
+                  "due_resolve_at", "resolution_note", "reject_reason", "rating", "timeline"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_handled_by(self, obj) -> str:
+        from ..portal.selectors import handler_name
+
+        return handler_name(obj)

@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("categories", views.CategoryViewSet)
+router.register("complaints", views.ComplaintViewSet)
+router.register("complaint-events", views.ComplaintEventViewSet)
+
+urlpatterns = [
+    path("public/complaints/", views.PublicComplaintCreateView.as_view(), name="public-complaint-create"),
+    path("public/complaints/<str:tracking_code>/", views.PublicComplaintTrackView.as_view(),
+         name="public-complaint-track"),
+    *router.urls,
+]

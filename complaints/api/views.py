@@ -1,0 +1,249 @@
+"""Viewsets of the complaints/ API. Every queryset comes from visible_to(); every change of a
+complaint goes through complaints/services.py, exactly as the workbench's buttons do."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, filters, mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from redproperty.api import (
+    ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet, ScopedReadOnlyModelViewSet,
+    ScopedViewSetMixin, TimelinePagination,
+)
+from rest_framework import viewsets
+
+from .. import services
+from ..models import Category, Channel, Complaint, ComplaintEvent
+from ..photos import clean_photo
+from ..portal.forms import normalize_tracking_code, tail_matches
+from ..portal.selectors import complaint_for_tracking
+from ..ratelimit import RateLimited, check_and_count, check_tracking_lookup
+from . import filters as complaint_filters
+from . import serializers as s
+
+
+def clean_photos(uploads) -> list:
+    """Each upload through complaints/photos.py; too large is 413, anything else wrong 400."""
+    cleaned = []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_photo(upload))
+        except DjangoValidationError as exc:
+            if exc.code == "too_large":
+                raise PayloadTooLarge(exc.messages[0]) from None
+            raise exceptions.ValidationError({"photos": exc.messages}) from None
+    return cleaned
+
+
+def throttled(exc: RateLimited):
+    return exceptions.Throttled(wait=exc.retry_after, detail=str(exc.message))
+
+
+class CategoryViewSet(ScopedModelViewSet):
+    """Categories are shared reference data: every role may read them; the district edits them."""
+
+    queryset = Category.objects.none()
+    serializer_class = s.CategorySerializer
+    filterset_class = complaint_filters.CategoryFilter
+    search_fields = ["code", "name"]
+    ordering_fields = ["sort_order", "code", "name"]
+
+
+CHANGE = ["%(app_label)s.change_%(model_name)s"]
+TRANSITION_RESPONSES = {200: s.ComplaintSerializer, 409: ErrorSerializer}
+
+
+class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Complaints in your jurisdiction, newest first (cursor pagination). File one on a
+    resident's behalf with POST; move it along with the transition actions (409 when the move
+    is not possible from its status, or when `expected_status` is stale)."""
+
+    queryset = Complaint.objects.none()
+    serializer_class = s.ComplaintSerializer
+    filterset_class = complaint_filters.ComplaintFilter
+    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    search_fields = ["tracking_code", "description", "location_detail"]
+    pagination_class = TimelinePagination
+    ordering = ("-submitted_at", "-id")
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    action_permissions = {
+        name: CHANGE for name in (
+            "accept", "reject", "start", "resolve", "reopen", "close", "rate", "mark_duplicate", "reassign", "escalate",
+        )
+    } | {"reveal_phone": ["complaints.view_reporter_phone"]}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complex", "category").prefetch_related("attachments")
+
+    def _answer(self, complaint, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=complaint.pk)
+        return Response(s.ComplaintSerializer(fresh, context=self.get_serializer_context()).data, status=code)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    @extend_schema(request=s.ComplaintCreateSerializer, responses={201: s.ComplaintSerializer, 413: ErrorSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self._input(s.ComplaintCreateSerializer)
+        photos = clean_photos(data.pop("photos"))
+        complaint = services.complaint_submit(**data, photos=photos, actor=request.user)
+        return self._answer(complaint, status.HTTP_201_CREATED)
+
+    def _transition(self, serializer_class, service, **fixed):
+        """Validate the input, call the service on the complaint (404 if out of scope), answer it."""
+        complaint = self.get_object()
+        data = self._input(serializer_class) if serializer_class else {}
+        try:
+            complaint = service(complaint=complaint, actor=self.request.user, **data, **fixed)
+        except services.TransitionError as exc:
+            raise Conflict(exc.messages[0]) from None
+        return self._answer(complaint)
+
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """受理: submitted → accepted (the handler has contacted the resident)."""
+        return self._transition(s.NoteTransitionSerializer, services.complaint_accept)
+
+    @extend_schema(request=s.RejectSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """不予受理: submitted → rejected, with the reason the resident reads."""
+        return self._transition(s.RejectSerializer, services.complaint_reject)
+
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """accepted / reopened → in_progress."""
+        return self._transition(s.NoteTransitionSerializer, services.complaint_start)
+
+    @extend_schema(request=s.ResolveSerializer, responses={**TRANSITION_RESPONSES, 413: ErrorSerializer})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """办结: accepted / in_progress → resolved, with a public note and optional photos (multipart)."""
+        complaint = self.get_object()
+        data = self._input(s.ResolveSerializer)
+        data["photos"] = clean_photos(data["photos"])
+        try:
+            complaint = services.complaint_resolve(complaint=complaint, actor=request.user, **data)
+        except services.TransitionError as exc:
+            raise Conflict(exc.messages[0]) from None
+        return self._answer(complaint)
+
+    @extend_schema(request=s.RequiredNoteSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """resolved → reopened: not fixed."""
+        return self._transition(s.RequiredNoteSerializer, services.complaint_reopen)
+
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """resolved → closed without a rating."""
+        return self._transition(s.NoteTransitionSerializer, services.complaint_close)
+
+    @extend_schema(request=s.RateSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        """Record the resident's rating (1–5, given by phone); resolved → closed."""
+        return self._transition(s.RateSerializer, services.complaint_rate)
+
+    @extend_schema(request=s.MarkDuplicateSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="mark-duplicate")
+    def mark_duplicate(self, request, pk=None):
+        """An open complaint → duplicate of `original` (a complaint in your jurisdiction)."""
+        return self._transition(s.MarkDuplicateSerializer, services.complaint_mark_duplicate)
+
+    @extend_schema(request=s.ReassignSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        """Hand an open complaint to a firm or a community in your jurisdiction."""
+        return self._transition(s.ReassignSerializer, services.complaint_reassign)
+
+    @extend_schema(request=s.TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        """One level up: firm → community → subdistrict."""
+        return self._transition(s.TransitionSerializer, services.complaint_escalate)
+
+    @extend_schema(request=None, responses={200: s.RevealedPhoneSerializer})
+    @action(detail=True, methods=["post"], url_path="reveal-phone")
+    def reveal_phone(self, request, pk=None):
+        """The reporter's full phone number; every reveal is recorded as an internal event."""
+        phone = services.complaint_reveal_phone(complaint=self.get_object(), actor=request.user)
+        return Response({"reporter_phone": phone})
+
+
+class ComplaintEventViewSet(ScopedReadOnlyModelViewSet):
+    """Every change of the complaints in your jurisdiction, newest first (cursor pagination)."""
+
+    queryset = ComplaintEvent.objects.none()
+    serializer_class = s.ComplaintEventSerializer
+    filterset_class = complaint_filters.ComplaintEventFilter
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = TimelinePagination
+    ordering = ("-created_at", "-id")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complaint")
+
+
+# ---------------------------------------------------------------------------
+# Public endpoints: no account, throttled
+# ---------------------------------------------------------------------------
+class PublicComplaintCreateView(ApiViewMixin, APIView):
+    """A resident files a complaint, with the portal's checks and rate limits. 201 with the
+    tracking code; with a phone number the resident can follow it later."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=s.PublicComplaintSerializer, responses={201: s.PublicReceiptSerializer, 413: ErrorSerializer},
+                   tags=["public"], operation_id="public_complaints_create")
+    def post(self, request):
+        serializer = s.PublicComplaintSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data["reporter_phone"]:
+            data["reporter_phone"] = services.normalize_phone(data["reporter_phone"])
+        try:
+            check_and_count(request, phone=data["reporter_phone"])
+        except RateLimited as exc:
+            raise throttled(exc) from None
+        photos = clean_photos(data.pop("photos"))
+        complaint = services.complaint_submit(**data, channel=Channel.API, photos=photos)
+        return Response(s.PublicReceiptSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class PublicComplaintTrackView(ApiViewMixin, APIView):
+    """Status and public timeline of a complaint, given its tracking code and the last four
+    digits of the reporter's phone. A wrong code and a wrong tail are the same 404."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("phone_tail", str, required=True, pattern=r"^[0-9]{4}$",
+                                     description=str(_("The last 4 digits of the reporter's phone.")))],
+        responses={200: s.PublicTrackingSerializer}, tags=["public"], operation_id="public_complaints_retrieve",
+    )
+    def get(self, request, tracking_code):
+        try:
+            check_tracking_lookup(request)
+        except RateLimited as exc:
+            raise throttled(exc) from None
+        code = normalize_tracking_code(tracking_code)
+        complaint = complaint_for_tracking(code) if code else None
+        if complaint is None or not tail_matches(complaint, request.query_params.get("phone_tail", "")):
+            raise exceptions.NotFound()
+        return Response(s.PublicTrackingSerializer(complaint).data)

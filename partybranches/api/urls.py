@@ -1,0 +1,13 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("party-organizations", views.PartyOrganizationViewSet)
+router.register("cross-appointments", views.CrossAppointmentViewSet)
+router.register("joint-meetings", views.JointMeetingViewSet)
+router.register("meeting-resolutions", views.MeetingResolutionViewSet)
+router.register("red-property-projects", views.RedPropertyProjectViewSet)
+router.register("service-stations", views.ServiceStationViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,76 @@
+"""Filters of the properties/ API lists."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from redproperty.api import date_range, place_filterset
+
+from ..models import ContractStatus, CreditEvent, CreditEventKind, FeeCollection, FirmStatus, Inspection
+from ..models import PropertyFirm, SatisfactionSurvey, ServiceContract
+
+
+class PropertyFirmFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=FirmStatus.choices)
+    has_party_organization = django_filters.BooleanFilter(field_name="has_party_org")
+    complex = django_filters.NumberFilter(method="filter_serving", label=_("id of a complex the firm serves"))
+    community = django_filters.NumberFilter(method="filter_serving", label=_("id of a community the firm serves in"))
+
+    class Meta:
+        model = PropertyFirm
+        fields = []
+
+    def filter_serving(self, queryset, name, value):
+        lookup = {"complex": "complex_id", "community": "complex__community_id"}[name]
+        serving = ServiceContract.objects.active().filter(**{lookup: value}).values("firm_id")
+        return queryset.filter(pk__in=serving)
+
+
+class ServiceContractFilter(place_filterset("complex__community", complex_path="complex")):
+    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
+    status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
+    serving = django_filters.BooleanFilter(method="filter_serving", label=_("active or under exit review"))
+    start_date_after, start_date_before = date_range("start_date", _("start date"))
+    end_date_after, end_date_before = date_range("end_date", _("end date"))
+
+    class Meta:
+        model = ServiceContract
+        fields = []
+
+    def filter_serving(self, queryset, name, value):
+        serving = queryset.active()
+        return serving if value else queryset.exclude(pk__in=serving.values("pk"))
+
+
+class FeeCollectionFilter(place_filterset("complex__community", complex_path="complex")):
+    period_after, period_before = date_range("period", _("month"))
+    is_disclosed = django_filters.BooleanFilter()
+
+    class Meta:
+        model = FeeCollection
+        fields = []
+
+
+class InspectionFilter(place_filterset("complex__community", complex_path="complex")):
+    inspected_on_after, inspected_on_before = date_range("inspected_on", _("inspection date"))
+
+    class Meta:
+        model = Inspection
+        fields = []
+
+
+class SatisfactionSurveyFilter(place_filterset("complex__community", complex_path="complex")):
+    period_start_after, period_start_before = date_range("period_start", _("period start"))
+
+    class Meta:
+        model = SatisfactionSurvey
+        fields = []
+
+
+class CreditEventFilter(place_filterset("complex__community", complex_path="complex")):
+    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
+    kind = django_filters.ChoiceFilter(choices=CreditEventKind.choices)
+    is_verified = django_filters.BooleanFilter()
+    occurred_on_after, occurred_on_before = date_range("occurred_on", _("date"))
+
+    class Meta:
+        model = CreditEvent
+        fields = []
