@@ -40,13 +40,16 @@ class DistrictQuerySet(JurisdictionQuerySet):
 
 
 class District(TimeStamped):
-    """A county-level district (区), coded by GB/T 2260."""
+    """A county-level district (区), coded by GB/T 2260.
+
+    Division codes are checked with [0-9], not \\d, which would also take the full-width
+    digits (５３０１１１) a Chinese input method types."""
 
     code = models.CharField(
         _("division code"),
         max_length=6,
         unique=True,
-        validators=[RegexValidator(r"^\d{6}$", _("A district code is 6 digits (GB/T 2260)."))],
+        validators=[RegexValidator(r"^[0-9]{6}\Z", _("A district code is 6 digits (GB/T 2260)."))],
         help_text=_("6-digit GB/T 2260 code, e.g. 530111."),
     )
     name = models.CharField(_("name"), max_length=50)
@@ -58,6 +61,9 @@ class District(TimeStamped):
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}\Z"), name="district_code_6_digits"),
+        ]
 
     def __str__(self):
         return self.name
@@ -84,7 +90,7 @@ class Subdistrict(TimeStamped):
         _("division code"),
         max_length=9,
         unique=True,
-        validators=[RegexValidator(r"^\d{9}$", _("A subdistrict code is 9 digits."))],
+        validators=[RegexValidator(r"^[0-9]{9}\Z", _("A subdistrict code is 9 digits."))],
         help_text=_("9-digit statistical township code starting with the district's code."),
     )
     name = models.CharField(_("name"), max_length=50)
@@ -96,6 +102,9 @@ class Subdistrict(TimeStamped):
         verbose_name = _("subdistrict")
         verbose_name_plural = _("subdistricts")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{9}\Z"), name="subdistrict_code_9_digits"),
+        ]
 
     def __str__(self):
         return self.name
@@ -120,7 +129,7 @@ class Community(TimeStamped):
         _("division code"),
         max_length=12,
         unique=True,
-        validators=[RegexValidator(r"^\d{12}$", _("A community code is 12 digits."))],
+        validators=[RegexValidator(r"^[0-9]{12}\Z", _("A community code is 12 digits."))],
         help_text=_("12-digit statistical code starting with the subdistrict's code."),
     )
     name = models.CharField(_("name"), max_length=50)
@@ -134,6 +143,9 @@ class Community(TimeStamped):
         verbose_name = _("community")
         verbose_name_plural = _("communities")
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}\Z"), name="community_code_12_digits"),
+        ]
 
     def __str__(self):
         return self.name

@@ -21,6 +21,9 @@ ROLE_SUBDISTRICT = "subdistrict"
 ROLE_COMMUNITY = "community"
 ROLE_FIRM = "firm"
 
+# properties.models.SERVING_STATUSES, spelled out here because this module imports no app.
+SERVING_CONTRACT_STATUSES = ("active", "exit_review")
+
 
 def staff_profile_of(user):
     """Return the user's StaffProfile or None. Costs one query, cached on the user object."""
@@ -80,7 +83,13 @@ class JurisdictionQuerySet(models.QuerySet):
         if role == ROLE_FIRM:
             if self.firm_lookup is None or not profile.firm_id:
                 return None
-            return Q(**{_join(self.firm_lookup, "id") if self.firm_lookup else "id": profile.firm_id})
+            q = Q(**{_join(self.firm_lookup, "id") if self.firm_lookup else "id": profile.firm_id})
+            if self.firm_lookup.endswith("contracts__firm"):
+                # A firm reaches a complex through a contract only while that contract serves
+                # it; the same filter() call keeps both conditions on one contract row.
+                contract = self.firm_lookup[: -len("firm")]
+                q &= Q(**{f"{contract}status__in": SERVING_CONTRACT_STATUSES})
+            return q
         if role == ROLE_DISTRICT:
             if self.district_lookup is not None:
                 return Q(**{_join(self.district_lookup, "id") if self.district_lookup else "id": profile.district_id})
