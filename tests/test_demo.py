@@ -44,7 +44,7 @@ ARTICLE_FIGURES = {
 def demo_output(django_db_setup, django_db_blocker):
     """Run `load_demo` once; yield what it printed; roll everything back afterwards."""
     with django_db_blocker.unblock():
-        with transaction.atomic():
+        with transaction.atomic(), translation.override("en"):
             out = StringIO()
             call_command("load_demo", stdout=out)
             yield out.getvalue()
@@ -100,10 +100,11 @@ def test_load_demo_prints_each_step_with_its_time(demo):
 def test_running_it_again_changes_nothing(demo):
     before = row_counts()
 
-    with pytest.raises(CommandError, match="not empty"):
-        call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    call_command("load_demo", "--if-empty", stdout=out)
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="not empty"):
+            call_command("load_demo", stdout=StringIO())
+        call_command("load_demo", "--if-empty", stdout=out)
 
     assert "changed nothing" in out.getvalue()
     assert row_counts() == before
@@ -128,6 +129,16 @@ def test_demo_staff_log_in_and_hold_their_jurisdiction(demo, client, username, r
     assert user.email.startswith(f"{username}@")
     assert (user.staff_profile.role, str(user.staff_profile.jurisdiction)) == (role, jurisdiction)
     assert user.groups.exists()
+
+
+def test_demo_logins_lists_every_account_with_the_password(demo):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    printed = out.getvalue()
+
+    assert PASSWORD in printed
+    for username in ("admin", "district", "taihe", "shuguang", "hepinglu", "juhe"):
+        assert f"  {username} " in printed
 
 
 def test_demo_admin_is_a_superuser_who_logs_in(demo, client):

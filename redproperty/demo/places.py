@@ -75,7 +75,7 @@ def build(ctx):
     ctx.subdistricts = {s.name: s for s in subdistricts}
 
     named = {(sub, position): name for name, sub, position in NAMED_COMMUNITIES}
-    stems = [s for s in naming.COMMUNITY_STEMS]
+    stems = list(naming.COMMUNITY_STEMS)
     rng.shuffle(stems)
     communities = []
     for subdistrict, (_code, name, count) in zip(subdistricts, SUBDISTRICTS):

@@ -11,6 +11,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.models import District
 from redproperty import demo
@@ -32,27 +33,28 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty=False, today=None, **options):
         reason = self._not_empty_reason()
         if reason:
-            message = f"The database is not empty ({reason}); load_demo changed nothing."
+            message = _("The database is not empty (%(reason)s); load_demo changed nothing.") % {"reason": reason}
             if if_empty:
                 self.stdout.write(message)
                 return
-            raise CommandError(message + " Use an empty database, or --if-empty to skip quietly.")
+            raise CommandError(message + " " + _("Use an empty database, or --if-empty to skip quietly."))
 
         started = time.perf_counter()
 
         def report(step, seconds):
             self.stdout.write(f"  {step:<14} {seconds:6.2f} s")
 
-        self.stdout.write("Loading the Guandu demo data:")
+        self.stdout.write(_("Loading the Guandu demo data:"))
         demo.run(today=today or timezone.localdate(), report=report)
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.perf_counter() - started:.2f} s."))
+        seconds = f"{time.perf_counter() - started:.2f}"
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded in %(seconds)s s.") % {"seconds": seconds}))
 
     @staticmethod
     def _not_empty_reason() -> str:
         districts = District.objects.count()
         if districts:
-            return f"{districts} district(s)"
+            return _("districts: %(count)d") % {"count": districts}
         users = list(get_user_model().objects.filter(username__in=USERNAMES).values_list("username", flat=True))
         if users:
-            return "demo account(s) " + ", ".join(sorted(users))
+            return _("demo accounts: %(names)s") % {"names": ", ".join(sorted(users))}
         return ""
