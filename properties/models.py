@@ -19,15 +19,23 @@ from redproperty.scoping import JurisdictionQuerySet
 
 
 def validate_credit_code(value: str) -> None:
-    """Unified social credit code (统一社会信用代码, GB 32100-2015), checked by python-stdnum."""
+    """Unified social credit code (统一社会信用代码, GB 32100-2015), checked by python-stdnum.
+
+    Only the canonical form passes: python-stdnum also accepts lowercase letters, which
+    would let one firm be stored twice under the unique code."""
     try:
-        uscc.validate(value)
+        if uscc.validate(value) != value:
+            raise StdnumValidationError()
     except StdnumValidationError:
         raise ValidationError(
             _("%(value)s is not a valid unified social credit code (18 characters with a correct check digit)."),
             code="invalid_credit_code",
             params={"value": value},
         )
+
+
+# partybranches.models.OrgKind.FIRM_BRANCH; properties does not import partybranches.
+FIRM_BRANCH = "firm_branch"
 
 
 class FirmStatus(models.TextChoices):
@@ -47,11 +55,13 @@ class PropertyFirmQuerySet(JurisdictionQuerySet):
         return super().scope_q(profile)
 
     def with_party_organization(self):
-        """Annotate `has_party_org`: the firm has a party organisation of its own (one EXISTS)."""
+        """Annotate `has_party_org`: the firm has a party organisation of its own, a firm
+        branch (one EXISTS)."""
         from django.apps import apps
 
         org = apps.get_model("partybranches", "PartyOrganization")
-        return self.annotate(has_party_org=models.Exists(org.objects.filter(firm=models.OuterRef("pk"))))
+        branches = org.objects.filter(firm=models.OuterRef("pk"), kind=FIRM_BRANCH)
+        return self.annotate(has_party_org=models.Exists(branches))
 
 
 class PropertyFirm(TimeStamped):
@@ -87,7 +97,7 @@ class PropertyFirm(TimeStamped):
         """Derived: the firm has a party organisation of its own."""
         if hasattr(self, "has_party_org"):
             return self.has_party_org
-        return self.party_organizations.exists()
+        return self.party_organizations.filter(kind=FIRM_BRANCH).exists()
 
 
 class ContractStatus(models.TextChoices):
