@@ -21,6 +21,7 @@ from django.urls import reverse
 from communities import models as cm
 from partybranches import models as pm
 from properties import models as prm
+from redproperty.admin import ScopedAdminMixin
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -114,9 +115,12 @@ def change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def test_every_model_of_our_apps_is_registered_and_covered_here():
-    registered = {m for m in admin.site._registry if m._meta.app_label in OUR_APPS}
-    assert registered == {record.model for record in RECORDS}
+def test_every_register_has_a_scoped_admin():
+    registered = {m: a for m, a in admin.site._registry.items() if m._meta.app_label in OUR_APPS}
+    assert {record.model for record in RECORDS} <= set(registered)
+    for model, model_admin in registered.items():
+        if hasattr(model._default_manager, "visible_to"):
+            assert isinstance(model_admin, ScopedAdminMixin), model
 
 
 def _own_record(record, world, complex):
