@@ -1,0 +1,399 @@
+"""Staff handle complaints in the admin: a scoped list with overdue rows highlighted, the
+timeline inline, and a button (with a small form where a reason or note is needed) for each
+transition, each calling complaints/services.py. Phone numbers and emails are masked unless
+the user holds `complaints.view_reporter_phone`; an anonymous reporter's name is hidden from
+firm staff. Nothing here changes a status on its own."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from properties.models import PropertyFirm
+from redproperty.admin import ScopedModelAdmin, ScopedTabularInline
+from redproperty.scoping import ROLE_FIRM, staff_profile_of
+
+from . import services
+from .models import Action, Attachment, Category, Complaint, ComplaintEvent, RatesSnapshot
+
+PHONE_PERMISSION = "complaints.view_reporter_phone"
+
+
+# ---------------------------------------------------------------------------
+# Transition forms: the inputs each staff action needs besides the complaint itself
+# ---------------------------------------------------------------------------
+class TransitionForm(forms.Form):
+    """Base: the status the user saw, so a move based on a stale page is refused."""
+
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, request=None, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request, self.complaint = request, complaint
+
+    def service_kwargs(self) -> dict:
+        return {}
+
+
+class OptionalNoteForm(TransitionForm):
+    note = forms.CharField(label=_("Note"), required=False, max_length=services.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class RequiredNoteForm(TransitionForm):
+    note = forms.CharField(label=_("Note to the resident"), max_length=services.NOTE_MAX,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"note": self.cleaned_data["note"]}
+
+
+class RejectForm(TransitionForm):
+    reason = forms.CharField(label=_("Reason (the resident reads it)"), max_length=services.NOTE_MAX,
+                             widget=forms.Textarea(attrs={"rows": 4}))
+
+    def service_kwargs(self):
+        return {"reason": self.cleaned_data["reason"]}
+
+
+class DuplicateForm(TransitionForm):
+    original = forms.CharField(label=_("Tracking code of the original complaint"), max_length=12)
+
+    def clean_original(self):
+        code = self.cleaned_data["original"].strip().upper()
+        original = Complaint.objects.visible_to(self.request.user).filter(tracking_code=code).first()
+        if original is None:
+            raise ValidationError(_("No complaint with this tracking code."))
+        return original
+
+    def service_kwargs(self):
+        return {"original": self.cleaned_data["original"]}
+
+
+class ReassignForm(TransitionForm):
+    firm = forms.ModelChoiceField(
+        label=_("Property firm"), queryset=PropertyFirm.objects.none(), required=False,
+        help_text=_("Leave empty to hand the complaint to the complex's community."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["firm"].queryset = PropertyFirm.objects.visible_to(self.request.user).exclude(status="withdrawn")
+
+    def service_kwargs(self):
+        return {"firm": self.cleaned_data["firm"]}
+
+
+# action -> (service, form, button label). Rating is the resident's, on the portal.
+STAFF_ACTIONS = {
+    Action.ACCEPT: (services.complaint_accept, OptionalNoteForm, _("Accept")),
+    Action.REJECT: (services.complaint_reject, RejectForm, _("Reject")),
+    Action.START: (services.complaint_start, OptionalNoteForm, _("Start work")),
+    Action.RESOLVE: (services.complaint_resolve, RequiredNoteForm, _("Resolve")),
+    Action.REOPEN: (services.complaint_reopen, RequiredNoteForm, _("Reopen")),
+    Action.CLOSE: (services.complaint_close, OptionalNoteForm, _("Close")),
+    Action.MARK_DUPLICATE: (services.complaint_mark_duplicate, DuplicateForm, _("Mark as duplicate")),
+    Action.REASSIGN: (services.complaint_reassign, ReassignForm, _("Reassign")),
+    Action.ESCALATE: (services.complaint_escalate, TransitionForm, _("Escalate")),
+}
+
+
+# ---------------------------------------------------------------------------
+# Inlines
+# ---------------------------------------------------------------------------
+class ReadOnlyInlineMixin:
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ComplaintEventInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    """The timeline, oldest first. Read-only: events are written by the services only."""
+
+    model = ComplaintEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "actor_label", "note", "is_public"]
+    readonly_fields = fields
+    verbose_name_plural = _("timeline")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class AttachmentInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = Attachment
+    fields = ["photo", "width", "height", "is_public", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def photo(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.image.url, _("open"))
+
+
+# ---------------------------------------------------------------------------
+# Complaints
+# ---------------------------------------------------------------------------
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Complaint.objects.overdue().values("pk"))
+        return queryset
+
+
+def _may_see_contacts(request) -> bool:
+    return request.user.has_perm(PHONE_PERMISSION)
+
+
+def _bulk(service, label):
+    """An admin action applying one input-less transition to each selected complaint."""
+
+    def action(modeladmin, request, queryset):
+        done, refused = 0, []
+        for complaint in queryset:
+            try:
+                service(complaint=complaint, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                refused.append(f"{complaint.tracking_code}: {' '.join(exc.messages)}")
+        if done:
+            modeladmin.message_user(request, _("%(count)d complaint(s) updated.") % {"count": done}, messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.WARNING)
+
+    action.__name__ = f"bulk_{service.__name__}"
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ScopedModelAdmin):
+    list_display = [
+        "tracking_code_column", "submitted_at", "complex", "category", "status", "handler_level", "handler",
+        "due_resolve_at", "phone_column",
+    ]
+    list_display_links = ["tracking_code_column"]
+    list_filter = ["status", "category", OverdueFilter, "channel", "handler_level"]
+    list_select_related = ["complex", "category", "assigned_firm", "assigned_community"]
+    search_fields = ["tracking_code"]
+    date_hierarchy = "submitted_at"
+    inlines = [ComplaintEventInline, AttachmentInline]
+    change_form_template = "admin/complaints/complaint/change_form.html"
+    change_list_template = "admin/complaints/complaint/change_list.html"
+    actions = [
+        _bulk(services.complaint_accept, _("Accept the selected complaints")),
+        _bulk(services.complaint_start, _("Start work on the selected complaints")),
+        _bulk(services.complaint_close, _("Close the selected resolved complaints")),
+        _bulk(services.complaint_escalate, _("Escalate the selected complaints one level")),
+    ]
+    # Staff may correct where a complaint belongs in the catalogue; everything else changes
+    # through the transitions.
+    editable_fields = ["category", "location_detail"]
+
+    def has_add_permission(self, request):
+        # Complaints come in through the portal, the API and Open311 (complaint_submit).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        # Codes are read out over the phone: accept lower case and a missing dash.
+        term = search_term.strip().upper().replace(" ", "")
+        if len(term) == 9 and "-" not in term:
+            term = f"{term[:4]}-{term[4:]}"
+        return super().get_search_results(request, queryset, term)
+
+    # -- columns ---------------------------------------------------------------
+    @admin.display(description=_("tracking code"), ordering="tracking_code")
+    def tracking_code_column(self, obj):
+        if obj.is_overdue:
+            return format_html('<span class="complaint-overdue" title="{}">{} ⚠</span>', _("Overdue"), obj.tracking_code)
+        return obj.tracking_code
+
+    @admin.display(description=_("handler"))
+    def handler(self, obj):
+        return obj.assigned_firm if obj.handler_level == "firm" and obj.assigned_firm_id else obj.assigned_community
+
+    @admin.display(description=_("reporter phone"))
+    def phone_column(self, obj):
+        return obj.masked_phone
+
+    # -- the change form ---------------------------------------------------------
+    def get_fieldsets(self, request, obj=None):
+        # Who is looking decides how the reporter's details are shown (thread-safe: the
+        # choice is a field name, not state on this shared ModelAdmin).
+        contacts = _may_see_contacts(request)
+        profile = staff_profile_of(request.user)
+        name = "reporter_name_unless_anonymous" if profile and profile.role == ROLE_FIRM else "reporter_name"
+        contact = [name, "phone_with_reveal" if contacts else "phone_masked",
+                   "reporter_email" if contacts else "email_masked", "is_anonymous"]
+        return [
+            (None, {"fields": ["tracking_code", "status", "complex", "category", "channel", "description",
+                               "location_detail"]}),
+            (_("Reporter"), {"fields": contact}),
+            (_("Handling"), {"fields": ["handler_level", "assigned_firm", "assigned_community", "escalated_to",
+                                        "duplicate_of", "reject_reason", "resolution_note", "rating",
+                                        "rating_comment", "reopened_count", "escalation_count"]}),
+            (_("Times"), {"fields": ["submitted_at", "due_response_at", "due_resolve_at", "accepted_at",
+                                     "started_at", "resolved_at", "rejected_at", "closed_at", "rated_at",
+                                     "escalated_at", "overdue_at"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [f for section in self.get_fieldsets(request, obj) for f in section[1]["fields"]]
+        return [f for f in fields if f not in self.editable_fields]
+
+    @admin.display(description=_("reporter name"))
+    def reporter_name_unless_anonymous(self, obj):
+        if obj.is_anonymous:
+            return _("(anonymous)")
+        return obj.reporter_name or "—"
+
+    @admin.display(description=_("reporter phone"))
+    def phone_masked(self, obj):
+        return obj.masked_phone or "—"
+
+    @admin.display(description=_("reporter phone"))
+    def phone_with_reveal(self, obj):
+        if not obj.reporter_phone:
+            return "—"
+        url = reverse("admin:complaints_complaint_reveal_phone", args=[obj.pk])
+        return format_html('{} <a class="button" href="{}">{}</a>', obj.masked_phone, url, _("Show the full number"))
+
+    @admin.display(description=_("reporter email"))
+    def email_masked(self, obj):
+        if not obj.reporter_email:
+            return "—"
+        local, _at, domain = obj.reporter_email.partition("@")
+        return f"{local[:1]}***@{domain}"
+
+    # -- transitions ---------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<path:object_id>/transition/<str:action>/", self.admin_site.admin_view(self.transition_view),
+                 name="complaints_complaint_transition"),
+            path("<path:object_id>/reveal-phone/", self.admin_site.admin_view(self.reveal_phone_view),
+                 name="complaints_complaint_reveal_phone"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        buttons = []
+        if obj is not None and self.has_change_permission(request, obj):
+            for action in services.allowed_actions(obj):
+                if action in STAFF_ACTIONS:
+                    url = reverse("admin:complaints_complaint_transition", args=[obj.pk, action])
+                    buttons.append((url, STAFF_ACTIONS[action][2]))
+        extra_context = {**(extra_context or {}), "transition_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _complaint_or_redirect(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:  # out of scope looks exactly like a missing complaint
+            return None, self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return obj, None
+
+    def transition_view(self, request, object_id, action):
+        complaint, redirect = self._complaint_or_redirect(request, object_id)
+        if redirect:
+            return redirect
+        if action not in STAFF_ACTIONS:
+            raise PermissionDenied
+        if not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        service, form_class, label = STAFF_ACTIONS[action]
+        change_url = reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        data = request.POST if request.method == "POST" else None
+        form = form_class(data, request=request, complaint=complaint, initial={"expected_status": complaint.status})
+        if data is not None and form.is_valid():
+            try:
+                service(complaint=complaint, actor=request.user, expected_status=form.cleaned_data["expected_status"],
+                        **form.service_kwargs())
+            except services.TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(request, _("%(action)s: done.") % {"action": label}, messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(request, "admin/complaints/complaint/transition.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": complaint,
+            "title": f"{label}: {complaint.tracking_code}",
+            "form": form,
+            "button": label,
+            "change_url": change_url,
+        })
+
+    def reveal_phone_view(self, request, object_id):
+        """Show the full number to a user with the permission, recording that they looked."""
+        complaint, redirect = self._complaint_or_redirect(request, object_id)
+        if redirect:
+            return redirect
+        if not _may_see_contacts(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": complaint,
+            "title": _("Reporter's phone number: %(code)s") % {"code": complaint.tracking_code},
+            "change_url": reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+        }
+        if request.method == "POST":
+            context["phone"] = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+        return TemplateResponse(request, "admin/complaints/complaint/reveal_phone.html", context)
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "response_hours", "resolve_days", "is_urgent", "is_active", "sort_order"]
+    list_filter = ["is_urgent", "is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["sort_order", "code"]
+
+
+@admin.register(RatesSnapshot)
+class RatesSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: stored by the monthly task."""
+
+    list_display = ["period", "scope_kind", "scope_id", "received", "responded_in_time", "due", "resolved",
+                    "rated", "satisfied", "created_at"]
+    list_filter = ["scope_kind", "period"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+

@@ -1,0 +1,274 @@
+"""Staff handle complaints in the admin: scoped list, overdue rows, filters, timeline,
+transitions through the services, masked contacts."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints import services as s
+from complaints.models import Action, Category, Complaint, ComplaintEvent, Status
+from tests import factories as f
+
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+LIST = reverse("admin:complaints_complaint_changelist")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def change_url(complaint):
+    return reverse("admin:complaints_complaint_change", args=[complaint.pk])
+
+
+def transition_url(complaint, action):
+    return reverse("admin:complaints_complaint_transition", args=[complaint.pk, action])
+
+
+def submit(world, complex, **kwargs):
+    kwargs.setdefault("description", "楼道灯坏了")
+    return s.complaint_submit(complex=complex, category=Category.objects.get(code="other"), **kwargs)
+
+
+@pytest.fixture
+def two(world):
+    return (
+        submit(world, world.shuguang_east, reporter_phone="13812345678", reporter_name="李大姐", is_anonymous=True,
+               reporter_email="li@example.org"),
+        submit(world, world.heleju, reporter_phone="13900001111"),
+    )
+
+
+def test_the_list_shows_only_complaints_in_scope(two, as_user, shuguang_worker, hepinglu_worker, juhe_firm_staff,
+                                                 district_officer):
+    shuguang, hepinglu = two
+    for user, visible, hidden in [
+        (shuguang_worker, shuguang, hepinglu),
+        (hepinglu_worker, hepinglu, shuguang),
+        (juhe_firm_staff, shuguang, hepinglu),
+    ]:
+        page = as_user(user).get(LIST).content.decode()
+        assert visible.tracking_code in page and hidden.tracking_code not in page
+    page = as_user(district_officer).get(LIST).content.decode()
+    assert shuguang.tracking_code in page and hepinglu.tracking_code in page
+
+
+def test_out_of_scope_complaints_look_missing(two, as_user, shuguang_worker):
+    _, hepinglu = two
+    client = as_user(shuguang_worker)
+
+    missing = client.get(change_url(Complaint(pk=999_999)))
+    response = client.get(change_url(hepinglu))
+    assert response.status_code == missing.status_code == 302
+    assert response["Location"] == missing["Location"] == reverse("admin:index")
+
+    response = client.post(transition_url(hepinglu, Action.ACCEPT), {"expected_status": "submitted"})
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert Complaint.objects.get(pk=hepinglu.pk).status == Status.SUBMITTED
+
+
+def test_changelist_query_count_does_not_grow_with_rows(world, as_user, district_officer):
+    client = as_user(district_officer)
+    client.get(LIST)  # warm up sessions, permissions, content types
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(LIST).status_code == 200
+        return len(ctx)
+
+    for complex in (world.shuguang_east, world.heleju):
+        f.ComplaintFactory(complex=complex, assigned_firm=world.juhe)
+    with_two = count_queries()
+    for i in range(48):
+        f.ComplaintFactory(complex=(world.shuguang_east, world.heleju, world.shuguang_complex)[i % 3])
+    assert count_queries() == with_two
+
+
+def test_overdue_rows_are_highlighted(world, as_user, shuguang_worker):
+    past = timezone.now() - datetime.timedelta(days=10)
+    late = f.ComplaintFactory(complex=world.shuguang_complex, submitted_at=past,
+                              due_response_at=past + datetime.timedelta(hours=24),
+                              due_resolve_at=past + datetime.timedelta(days=7))
+    fresh = f.ComplaintFactory(complex=world.shuguang_complex)
+
+    page = as_user(shuguang_worker).get(LIST, **EN).content.decode()
+
+    assert f'<span class="complaint-overdue" title="Overdue">{late.tracking_code} ⚠</span>' in page
+    assert fresh.tracking_code in page and f"{fresh.tracking_code} ⚠" not in page
+    assert "tr:has(.complaint-overdue)" in page  # the style that colours the whole row
+
+
+@pytest.mark.parametrize(
+    "query, expect_first, expect_second",
+    [
+        ("status__exact=accepted", True, False),
+        ("status__exact=closed", False, False),
+        ("overdue=yes", False, True),
+        ("overdue=no", True, False),
+        ("channel__exact=portal", True, True),
+        ("channel__exact=wechat", False, False),
+        ("handler_level__exact=firm", False, True),
+        ("handler_level__exact=community", True, False),
+    ],
+)
+def test_filters_match_and_do_not_match(world, as_user, shuguang_worker, query, expect_first, expect_second):
+    first = f.ComplaintFactory(complex=world.shuguang_complex, status=Status.ACCEPTED)
+    past = timezone.now() - datetime.timedelta(days=10)
+    second = f.ComplaintFactory(complex=world.shuguang_complex, submitted_at=past, handler_level="firm",
+                                assigned_firm=world.juhe, due_response_at=past + datetime.timedelta(hours=1),
+                                due_resolve_at=past + datetime.timedelta(days=2))
+
+    page = as_user(shuguang_worker).get(f"{LIST}?{query}").content.decode()
+
+    assert (first.tracking_code in page, second.tracking_code in page) == (expect_first, expect_second)
+
+
+def test_search_by_tracking_code_as_read_out_over_the_phone(two, as_user, district_officer):
+    shuguang, hepinglu = two
+    spoken = shuguang.tracking_code.replace("-", "").lower()
+
+    page = as_user(district_officer).get(LIST, {"q": spoken}).content.decode()
+
+    assert shuguang.tracking_code in page and hepinglu.tracking_code not in page
+
+
+def test_phone_masked_and_anonymous_name_hidden_from_firm_staff(two, as_user, juhe_firm_staff):
+    shuguang, _ = two
+
+    page = as_user(juhe_firm_staff).get(change_url(shuguang), **EN).content.decode()
+
+    assert "138****5678" in page and "13812345678" not in page
+    assert "李大姐" not in page and "(anonymous)" in page
+    assert "li@example.org" not in page and "l***@example.org" in page
+    assert as_user(juhe_firm_staff).get(
+        reverse("admin:complaints_complaint_reveal_phone", args=[shuguang.pk])).status_code == 403
+
+
+def test_community_worker_sees_the_name_and_may_reveal_the_phone_which_is_recorded(two, as_user, shuguang_worker):
+    shuguang, _ = two
+    client = as_user(shuguang_worker)
+
+    page = client.get(change_url(shuguang)).content.decode()
+    assert "李大姐" in page and "li@example.org" in page
+    assert "138****5678" in page and "13812345678" not in page  # masked until asked for
+
+    reveal = reverse("admin:complaints_complaint_reveal_phone", args=[shuguang.pk])
+    assert "13812345678" not in client.get(reveal).content.decode()
+    assert "13812345678" in client.post(reveal).content.decode()
+    event = shuguang.events.get(action=Action.REVEAL_PHONE)
+    assert (event.actor, event.is_public) == (shuguang_worker, False)
+
+
+def test_the_timeline_is_shown_inline(two, as_user, shuguang_worker):
+    shuguang, _ = two
+    s.complaint_accept(complaint=shuguang, actor=shuguang_worker, note="已电话联系居民")
+
+    page = as_user(shuguang_worker).get(change_url(shuguang)).content.decode()
+
+    assert "已电话联系居民" in page
+    assert 'id="events-0"' in page and 'id="events-1"' in page and 'id="events-2"' not in page
+
+
+def test_buttons_offer_only_the_legal_moves(two, as_user, shuguang_worker):
+    shuguang, _ = two
+
+    page = as_user(shuguang_worker).get(change_url(shuguang)).content.decode()
+
+    assert transition_url(shuguang, Action.ACCEPT) in page
+    assert transition_url(shuguang, Action.REJECT) in page
+    assert transition_url(shuguang, Action.RESOLVE) not in page
+    assert transition_url(shuguang, Action.RATE) not in page
+
+
+def test_accept_through_the_admin_calls_the_service(two, as_user, juhe_firm_staff):
+    shuguang, _ = two
+    client = as_user(juhe_firm_staff)
+
+    assert client.get(transition_url(shuguang, Action.ACCEPT)).status_code == 200
+    response = client.post(transition_url(shuguang, Action.ACCEPT), {"expected_status": "submitted", "note": "已联系"})
+
+    assert response.status_code == 302 and response["Location"] == change_url(shuguang)
+    shuguang.refresh_from_db()
+    assert shuguang.status == Status.ACCEPTED and shuguang.accepted_at
+    event = shuguang.events.latest("id")
+    assert (event.action, event.actor, event.actor_label, event.note) == ("accept", juhe_firm_staff, "巨和物业", "已联系")
+
+
+def test_reject_needs_a_reason(two, as_user, shuguang_worker):
+    shuguang, _ = two
+
+    response = as_user(shuguang_worker).post(transition_url(shuguang, Action.REJECT),
+                                             {"expected_status": "submitted", "reason": " "}, **EN)
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Complaint.objects.get(pk=shuguang.pk).status == Status.SUBMITTED
+    assert shuguang.events.count() == 1
+
+
+def test_a_stale_page_is_refused_with_a_message(two, as_user, shuguang_worker):
+    shuguang, _ = two
+    s.complaint_accept(complaint=shuguang, actor=shuguang_worker)
+    client = as_user(shuguang_worker)
+
+    response = client.post(transition_url(shuguang, Action.REJECT),
+                           {"expected_status": "submitted", "reason": "重复"}, follow=True, **EN)
+
+    assert "changed in the meantime" in response.content.decode()
+    assert Complaint.objects.get(pk=shuguang.pk).status == Status.ACCEPTED
+    assert not shuguang.events.filter(action=Action.REJECT).exists()
+
+
+def test_mark_duplicate_and_reassign_forms(two, as_user, shuguang_worker, district_officer):
+    shuguang, hepinglu = two
+    copy = submit(None, shuguang.complex)
+    client = as_user(shuguang_worker)
+
+    # The original must be a complaint the user can see.
+    response = client.post(transition_url(copy, Action.MARK_DUPLICATE),
+                           {"expected_status": "submitted", "original": hepinglu.tracking_code}, **EN)
+    assert response.status_code == 200 and "No complaint with this tracking code." in response.content.decode()
+    client.post(transition_url(copy, Action.MARK_DUPLICATE),
+                {"expected_status": "submitted", "original": shuguang.tracking_code.lower()})
+    copy.refresh_from_db()
+    assert copy.status == Status.DUPLICATE and copy.duplicate_of == shuguang
+
+    as_user(district_officer).post(transition_url(shuguang, Action.REASSIGN), {"expected_status": "submitted", "firm": ""})
+    shuguang.refresh_from_db()
+    assert shuguang.handler_level == "community" and shuguang.assigned_firm is None
+
+
+def test_bulk_accept_reports_what_it_refused(two, as_user, district_officer):
+    shuguang, hepinglu = two
+    s.complaint_reject(complaint=hepinglu, actor=district_officer, reason="不属于物业服务范围")
+
+    response = as_user(district_officer).post(
+        LIST, {"action": "bulk_complaint_accept", "_selected_action": [shuguang.pk, hepinglu.pk]}, follow=True, **EN)
+
+    assert "1 complaint(s) updated." in response.content.decode()
+    assert hepinglu.tracking_code in response.content.decode()
+    assert Complaint.objects.get(pk=shuguang.pk).status == Status.ACCEPTED
+    assert Complaint.objects.get(pk=hepinglu.pk).status == Status.REJECTED
+
+
+def test_staff_cannot_add_or_delete_complaints_or_edit_their_status(two, as_user, district_officer):
+    shuguang, _ = two
+    client = as_user(district_officer)
+
+    assert client.get(reverse("admin:complaints_complaint_add")).status_code == 403
+    assert client.get(reverse("admin:complaints_complaint_delete", args=[shuguang.pk])).status_code == 403
+    form = client.get(change_url(shuguang)).content.decode()
+    assert 'name="status"' not in form and 'name="category"' in form
+    assert ComplaintEvent.objects.filter(complaint=shuguang).count() == 1
+
+
+def test_category_admin_lists_the_seeded_categories(db, as_user, district_officer):
+    page = as_user(district_officer).get(reverse("admin:complaints_category_changelist")).content.decode()
+
+    assert "电梯" in page and "收费与合同" in page
