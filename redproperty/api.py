@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from complaints.rates import month_bounds, rates_for
+from redproperty.overview import FIGURES, overview_figures
 
 
 # ---------------------------------------------------------------------------
@@ -358,16 +359,14 @@ class OverviewView(ApiViewMixin, APIView):
 
     @extend_schema(
         responses={200: inline_serializer("Overview", {
-            "figures": serializers.DictField(
-                child=serializers.IntegerField(), help_text=_("The figures of `manage.py overview --json`.")
-            ),
+            "figures": inline_serializer("OverviewFigures", {
+                key: serializers.IntegerField(help_text=label) for key, label in FIGURES.items()
+            }),
             "rates": RatesSerializer(),
         })},
         tags=["overview"],
     )
     def get(self, request):
-        from redproperty.overview import overview_figures
-
         start, end = month_bounds(timezone.localdate())
         rates = rates_for(start=start, end=end, queryset=Complaint.objects.visible_to(request.user))
         return Response({

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("portal/", include("complaints.portal.urls")),
     path("api/", include(api.get_urls())),
+    path("open311/v2/", include("complaints.open311.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,90 @@
+"""Token auth, the error shape, the overview, the OpenAPI schema and Swagger UI."""
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests import factories as f
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_token_for_username_and_password(world, shuguang_worker, api_as):
+    client = api_as(None)
+
+    bad = client.post("/api/v1/auth/token/", {"username": "li", "password": "wrong"}, format="json")
+    good = client.post("/api/v1/auth/token/", {"username": "li", "password": PASSWORD}, format="json")
+
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert good.status_code == 200
+    assert good.json()["token"] == Token.objects.get(user=shuguang_worker).key
+
+
+def test_token_authenticates_and_a_bad_or_missing_one_is_401(world, shuguang_worker, api_as):
+    token = Token.objects.create(user=shuguang_worker)
+    client = api_as(None)
+
+    ok = client.get("/api/v1/residential-complexes/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    bad = client.get("/api/v1/residential-complexes/", HTTP_AUTHORIZATION="Token not-a-token")
+    missing = client.get("/api/v1/residential-complexes/")
+
+    assert {row["name"] for row in ok.json()["results"]} == {"曙光小区", "曙光东苑"}
+    assert bad.status_code == missing.status_code == 401
+    assert missing["WWW-Authenticate"] == "Token"
+    assert set(missing.json()) == {"code", "detail", "errors"}
+    assert missing.json()["code"] == "not_authenticated"
+
+
+def test_a_revoked_token_stops_working(world, shuguang_worker, api_as):
+    token = Token.objects.create(user=shuguang_worker)
+    token.delete()
+    response = api_as(None).get("/api/v1/communities/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+
+
+def test_error_shape_for_404_and_405(world, district_officer, api_as):
+    client = api_as(district_officer)
+
+    missing = client.get("/api/v1/residential-complexes/999999/")
+    not_allowed = client.delete(f"/api/v1/communities/{world.shuguang.pk}/")
+
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "not_found" and missing.json()["errors"] == {}
+    assert not_allowed.status_code == 405
+    assert not_allowed.json()["code"] == "method_not_allowed"
+
+
+def test_overview_counts_the_callers_jurisdiction(world, shuguang_worker, district_officer, api_as):
+    f.ComplaintFactory(complex=world.shuguang_complex)
+    f.ComplaintFactory(complex=world.heleju)
+
+    mine = api_as(shuguang_worker).get("/api/v1/overview/").json()
+    everything = api_as(district_officer).get("/api/v1/overview/").json()
+
+    assert mine["figures"]["complexes"] == 2
+    assert everything["figures"]["complexes"] == 3
+    assert mine["rates"]["received"] == 1
+    assert everything["rates"]["received"] == 2
+    assert set(mine["rates"]) >= {"response_rate", "resolution_rate", "satisfaction_rate", "month"}
+
+
+def test_schema_documents_every_operation_with_its_error_codes(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+    paths = schema["paths"]
+
+    assert "/api/v1/joint-meetings/" in paths and "/api/v1/auth/token/" in paths
+    accept = paths["/api/v1/complaints/{id}/accept/"]["post"]["responses"]
+    assert {"200", "400", "401", "403", "404", "409"} <= set(accept)
+    assert accept["409"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"
+    public = paths["/api/v1/public/complaints/"]["post"]["responses"]
+    assert {"201", "400", "413", "429"} <= set(public) and "401" not in public
+    complex_schema = schema["components"]["schemas"]["ResidentialComplex"]["properties"]
+    assert complex_schema["has_two_way_entry"]["type"] == "boolean"
+    assert complex_schema["current_firm"]["type"] == "integer"
+
+
+def test_swagger_ui_is_served_from_local_files(client):
+    html = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert "cdn" not in html.lower()
