@@ -6,6 +6,7 @@ import hmac
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import ResidentialComplex
@@ -61,7 +62,8 @@ class ComplaintForm(forms.Form):
         label=_("Describe the problem"),
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("At most %(max)d characters.") % {"max": DESCRIPTION_MAX},
+        # format_lazy: translated per request, not once at import.
+        help_text=format_lazy(_("At most {max} characters."), max=DESCRIPTION_MAX),
     )
     location_detail = forms.CharField(
         label=_("Where in the complex? (optional)"),

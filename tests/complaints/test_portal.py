@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -134,6 +135,10 @@ def test_form_query_count_does_not_grow_with_complexes(resident, world, category
     with django_assert_num_queries(4):
         page = resident.get(SUBMIT)
     assert page.content.decode().count("<option value=") >= 3 + extra
+    # The htmx partial: subdistricts, communities, complexes.
+    with django_assert_num_queries(3):
+        partial = resident.get(reverse("portal:place"), {"q": "小区"})
+    assert partial.content.decode().count("<option value=") >= 1 + extra // 2
 
 
 # ---------------------------------------------------------------------------
@@ -253,6 +258,40 @@ def test_rate_limit_per_phone_across_networks(world, category, settings):
     # The phone number is never a cache key, even in part.
     keys = list(cache._cache.keys()) if hasattr(cache, "_cache") else []
     assert keys and not any("1381234" in key or "5678" in key for key in keys)
+
+
+def test_rate_limits_are_shared_through_redis(resident, world, category, settings):
+    """With REDIS_URL set, every web process counts in the same Redis."""
+    import redis
+
+    location, prefix = "redis://127.0.0.1:6379/15", f"test-portal-{uuid.uuid4().hex}"
+    server = redis.Redis.from_url(location)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": location, "KEY_PREFIX": prefix}}
+    settings.PORTAL_RATE_LIMIT_PER_PHONE = "1/day"
+    try:
+        assert resident.post(SUBMIT, report(world, category)).status_code == 302
+        other = Client(headers={"accept-language": "en"}, REMOTE_ADDR="10.9.9.9")
+        assert other.post(SUBMIT, report(world, category)).status_code == 429
+
+        keys = [key.decode() for key in server.keys(f"{prefix}*")]
+        assert any(":ratelimit:submit-phone:" in key for key in keys)
+        assert not any("13812345678" in key or "5678" in key for key in keys)
+    finally:
+        for key in server.keys(f"{prefix}*"):  # not cache.clear(): that would flush the whole database
+            server.delete(key)
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.parametrize("text", ["10", "ten/hour", "10/fortnight", "10/hour/2"])
+def test_a_bad_rate_limit_setting_fails_loudly(text):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from complaints.ratelimit import Rate
+
+    with pytest.raises(ImproperlyConfigured):
+        Rate.parse(text)
+    assert Rate.parse("5/day") == Rate(limit=5, seconds=86400)
 
 
 # ---------------------------------------------------------------------------
