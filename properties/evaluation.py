@@ -55,7 +55,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint
@@ -436,7 +437,10 @@ def firms_evaluate(*, period: str, scheme: EvaluationScheme | None = None, actor
                 FirmEvaluation.objects.filter(contract=OuterRef("contract_id"), period=str(quarter), scheme=scheme).values("pk")[:1]
             )
         )
-        created = _consequences_record(quarter=quarter, rows=rows, previous_fail=ev.previous_fail, actor=actor, today=today)
+        # Reasons and agenda titles are stored text: write them in the platform's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            created = _consequences_record(quarter=quarter, rows=rows, previous_fail=ev.previous_fail, actor=actor,
+                                           today=today)
 
     summary = {
         "period": str(quarter),

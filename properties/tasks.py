@@ -29,9 +29,10 @@ def evaluate_quarter(period: str | None = None, outbox_id: int | None = None) ->
     the period's results, so a redelivered message does no harm."""
     from .evaluation import Quarter, firms_evaluate  # the top of the house: imported late
 
-    if not outbox.claim(outbox_id):
-        return {}
-    return firms_evaluate(period=period or str(Quarter.just_ended()))
+    with transaction.atomic():  # claimed with the work, so a failure un-claims and the retry redoes it
+        if not outbox.claim(outbox_id):
+            return {}
+        return firms_evaluate(period=period or str(Quarter.just_ended()))
 
 
 @shared_task(

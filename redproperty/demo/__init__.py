@@ -44,6 +44,8 @@ STEPS = [
     "meetings",
     "projects",
     "evidence",
+    "complaints",
+    "evaluations",  # keep last: it evaluates what every other step built
 ]
 
 SEED = 2026

@@ -54,8 +54,7 @@ def evaluate(period, capture):
 
 def test_one_failing_quarter_sends_a_rectification_notice(world, mailboxes, django_capture_on_commit_callbacks):
     fail_quarter(world.shuguang_east, "2026Q3")
-    with translation.override("en"):
-        summary = evaluate("2026Q3", django_capture_on_commit_callbacks)
+    summary = evaluate("2026Q3", django_capture_on_commit_callbacks)
     assert summary["consequences"] == {"rectification": 1}
     notice = EvaluationConsequence.objects.get()
     assert (notice.contract, notice.kind, notice.period) == (world.juhe_contract, ConsequenceKind.RECTIFICATION, "2026Q3")
@@ -114,11 +113,11 @@ def test_a_pass_between_two_fails_is_not_consecutive(world, django_capture_on_co
 def test_a_veto_is_recorded_with_its_reason(world, django_capture_on_commit_callbacks):
     full_evidence(world.heleju)
     f.CreditEventFactory(firm=world.other_firm, complex=world.heleju, kind=CreditEventKind.VETO)
-    with translation.override("en"):
-        summary = evaluate("2026Q3", django_capture_on_commit_callbacks)
+    summary = evaluate("2026Q3", django_capture_on_commit_callbacks)
     assert summary["consequences"] == {"veto": 1, "rectification": 1}
     veto = EvaluationConsequence.objects.get(kind=ConsequenceKind.VETO)
-    assert "veto" in veto.reason
+    assert veto.contract == world.heleju_contract and "2026Q3" in veto.reason
+    assert veto.evaluation.grade == Grade.FAIL
 
 
 def test_exit_review_by_hand_needs_a_reason_and_an_active_contract(world, district_officer):
@@ -159,12 +158,11 @@ def test_deadline_reminders_are_sent_once_per_item(world, mailboxes):
     f.ContractFactory(complex=f.ComplexFactory(community=world.hepinglu), end_date=datetime.date(2027, 6, 1))  # too far
     f.CommitteeFactory(complex=world.shuguang_complex, term_start=datetime.date(2022, 1, 1),
                        term_end=datetime.date(2026, 12, 31))
-    with translation.override("en"):
-        assert deadline_reminders_send(today=today) == 2
-        assert deadline_reminders_send(today=today) == 0
-    subjects = sorted(m.subject for m in mail.outbox)
-    assert len(subjects) == 2
-    contract_mail = next(m for m in mail.outbox if "service contract" in m.subject)
+    assert deadline_reminders_send(today=today) == 2
+    assert deadline_reminders_send(today=today) == 0
+    assert len(mail.outbox) == 2
+    contract_mail = next(m for m in mail.outbox if "曙光东苑" in m.subject)  # the contract's complex
     assert sorted(contract_mail.to) == ["desk@juhe.example", "li@shuguang.example"]
-    committee_mail = next(m for m in mail.outbox if "owners' committee" in m.subject)
+    assert "2027-02-01" in contract_mail.subject
+    committee_mail = next(m for m in mail.outbox if "曙光小区" in m.subject)  # the committee's complex
     assert committee_mail.to == ["li@shuguang.example"]
