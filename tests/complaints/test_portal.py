@@ -309,6 +309,20 @@ def test_code_and_phone_tail_show_the_report(resident, world, category):
     assert "Submitted" in page
 
 
+def test_report_page_hides_internal_events_and_contact_details(resident, world, category):
+    complaint = complaint_submit(complex=world.shuguang_east, category=category, description="单元门禁坏了",
+                                 reporter_name="王阿姨", reporter_phone="13812345678", reporter_email="wang@example.org")
+    f.ComplaintEventFactory(complaint=complaint, action="overdue", note="内部备注：物业未接电话", is_public=False,
+                            to_status=Status.SUBMITTED)
+    track(resident, complaint.tracking_code, "5678")
+
+    page = messages_of(resident.get(reverse("portal:complaint", args=[complaint.tracking_code])))
+
+    assert "内部备注" not in page
+    assert "单元门禁坏了" in page
+    assert "13812345678" not in page and "王阿姨" not in page and "wang@example.org" not in page
+
+
 def test_wrong_tail_and_unknown_code_get_the_same_answer(resident, world, category):
     complaint = filed(world, category)
     wrong_tail = track(resident, complaint.tracking_code, "1234")
