@@ -174,12 +174,13 @@ if CELERY_BROKER_URL.split("://", 1)[0] not in {"filesystem", "redis", "rediss",
     raise ImproperlyConfigured(f"CELERY_BROKER_URL has an unsupported scheme: {CELERY_BROKER_URL!r}.")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_DIR = env.path("CELERY_BROKER_DIR", default=VAR_DIR / "broker")
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         Path(CELERY_BROKER_DIR, _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(Path(CELERY_BROKER_DIR, "queue")),
         "data_folder_out": str(Path(CELERY_BROKER_DIR, "queue")),
         "processed_folder": str(Path(CELERY_BROKER_DIR, "processed")),
+        "control_folder": str(Path(CELERY_BROKER_DIR, "control")),
         "store_processed": False,
     }
 else:
