@@ -112,3 +112,18 @@ class ServiceStationAdmin(ScopedModelAdmin):
     list_select_related = ["district", "complex"]
     search_fields = ["name", "address", "complex__name"]
     autocomplete_fields = ["district", "complex"]
+
+
+# ---------------------------------------------------------------------------
+# Agenda items (helper E): raised by the firm evaluation, taken up by a joint meeting.
+# ---------------------------------------------------------------------------
+from .models import AgendaItem  # noqa: E402
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ScopedModelAdmin):
+    list_display = ["title", "community", "complex", "status", "meeting", "created_at"]
+    list_filter = ["status", "community"]
+    list_select_related = ["community", "complex", "meeting"]
+    search_fields = ["title", "complex__name"]
+    readonly_fields = ["contract", "consequence"]

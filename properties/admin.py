@@ -148,3 +148,105 @@ class CreditEventAdmin(ScopedModelAdmin):
     search_fields = ["firm__name", "description", "complex__name"]
     autocomplete_fields = ["firm", "complex"]
     date_hierarchy = "occurred_on"
+
+
+# ---------------------------------------------------------------------------
+# Firm evaluation (helper E): schemes are revised, not edited; results and their
+# consequences are computed by properties/evaluation.py and only read here.
+# ---------------------------------------------------------------------------
+import json  # noqa: E402
+
+from django.utils.html import format_html  # noqa: E402
+from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
+
+from redproperty.admin import ScopedAdminMixin  # noqa: E402
+
+from .models import DeadlineReminder, EvaluationConsequence, EvaluationScheme, FirmEvaluation  # noqa: E402
+from .services import scheme_revise  # noqa: E402
+
+
+class ReadOnlyAdminMixin:
+    """Computed records: listed and opened, never added, edited or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluationScheme)
+class EvaluationSchemeAdmin(SimpleHistoryAdmin):
+    """Saving a changed scheme makes a new version (scheme_revise) and puts it in use; the
+    results of the old version keep it."""
+
+    list_display = [
+        "version", "is_active", "weight_basic_service", "weight_satisfaction", "weight_response",
+        "weight_compliance", "weight_party", "grade_excellent_min", "grade_good_min", "grade_pass_min", "created_at",
+    ]
+    readonly_fields = ["version", "is_active", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["version", "is_active", "created_at", "note"]}),
+        (_("Dimension weights (points, adding up to 100)"), {"fields": list(EvaluationScheme.WEIGHT_FIELDS)}),
+        (_("Grade bands"), {"fields": ["grade_excellent_min", "grade_good_min", "grade_pass_min"]}),
+        (_("Fee collection steps"), {"fields": ["fee_full_min", "fee_three_quarters_min", "fee_half_min"]}),
+        (_("Bonus and deductions"), {"fields": ["bonus_cap", "repeat_complaint_penalty"]}),
+        (_("Minimum data per quarter"), {"fields": ["min_inspections", "min_satisfaction_answers", "min_fee_months"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # a new version comes from revising the one in use
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # results refer to every version
+
+    def save_model(self, request, obj, form, change):
+        original = EvaluationScheme.objects.get(pk=obj.pk)
+        revised = scheme_revise(
+            actor=request.user, scheme=original, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
+        obj.pk, obj.version, obj.is_active = revised.pk, revised.version, revised.is_active
+
+
+@admin.register(FirmEvaluation)
+class FirmEvaluationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "period", "firm", "where", "status", "grade", "total", "score_basic_service", "score_satisfaction",
+        "score_response", "score_compliance", "score_party", "bonus", "deduction", "scheme_version",
+    ]
+    list_filter = ["period", "grade", "status", "scheme"]
+    list_select_related = ["firm", "complex", "scheme"]
+    search_fields = ["firm__name", "complex__name"]
+    exclude = ["explanation"]
+    readonly_fields = ["explained"]
+
+    @admin.display(description=_("complex"), ordering="complex__name")
+    def where(self, obj):
+        return obj.complex or _("Firm roll-up")
+
+    @admin.display(description=_("scheme"), ordering="scheme__version")
+    def scheme_version(self, obj):
+        return obj.scheme.version
+
+    @admin.display(description=_("explanation"))
+    def explained(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.explanation, ensure_ascii=False, indent=2))
+
+
+@admin.register(EvaluationConsequence)
+class EvaluationConsequenceAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["period", "kind", "contract", "reason", "notified_at"]
+    list_filter = ["period", "kind"]
+    list_select_related = ["contract__firm", "contract__complex"]
+    search_fields = ["contract__firm__name", "contract__complex__name"]
+
+
+@admin.register(DeadlineReminder)
+class DeadlineReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["kind", "complex", "ends_on", "notified_at"]
+    list_filter = ["kind"]
+    list_select_related = ["complex"]
+    search_fields = ["complex__name"]
