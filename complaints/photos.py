@@ -27,6 +27,8 @@ MAX_STORED_SIDE = 2560
 
 # Pillow format name -> (stored extension, save options)
 ALLOWED_FORMATS = {
+    # Many phone cameras write "multi-picture" JPEGs; only the first (main) picture is kept.
+    "MPO": ("jpg", {"quality": 85, "optimize": True}),
     "JPEG": ("jpg", {"quality": 85, "optimize": True}),
     "PNG": ("png", {"optimize": True}),
     "WEBP": ("webp", {"quality": 85}),
@@ -94,8 +96,8 @@ def _reencode(data: bytes) -> ContentFile:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ValidationError(MESSAGES["broken"], code="broken") from exc
 
-    fmt = image.format
-    extension, save_options = ALLOWED_FORMATS[fmt]
+    extension, save_options = ALLOWED_FORMATS[image.format]
+    fmt = "JPEG" if image.format == "MPO" else image.format
     image = ImageOps.exif_transpose(image)  # a copy without the orientation tag
     image = _pixels_only(image, fmt)
     image.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE))

@@ -28,6 +28,19 @@ def test_accepted_formats_are_reencoded_under_a_random_name(fmt, extension):
     assert Image.open(io.BytesIO(first.read())).format == fmt
 
 
+def test_multi_picture_jpeg_from_a_phone_camera_is_kept_as_its_main_picture():
+    out = io.BytesIO()
+    frames = [Image.new("RGB", (64, 48), "red"), Image.new("RGB", (64, 48), "blue")]
+    frames[0].save(out, format="MPO", save_all=True, append_images=frames[1:])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+
+    photo = clean_photo(upload(out.getvalue()))
+
+    stored = Image.open(io.BytesIO(photo.read()))
+    assert photo.name.endswith(".jpg") and stored.format == "JPEG"
+    assert getattr(stored, "n_frames", 1) == 1 and stored.getpixel((10, 10))[0] > 200
+
+
 def test_format_comes_from_the_content_not_the_name_or_content_type():
     photo = clean_photo(upload(image_bytes("PNG"), name="holiday.jpg", content_type="image/jpeg"))
     assert photo.name.endswith(".png")
