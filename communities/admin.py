@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.admin import ScopedModelAdmin, ScopedTabularInline, scoped_choices
+from redproperty.admin import BooleanAnnotationFilter, ScopedModelAdmin, ScopedTabularInline, scoped_choices
 
 from .models import (
     Community,
@@ -45,17 +45,10 @@ class CommunityAdmin(ScopedModelAdmin):
     autocomplete_fields = ["subdistrict"]
 
 
-class TwoWayEntryFilter(admin.SimpleListFilter):
+class TwoWayEntryFilter(BooleanAnnotationFilter):
     title = _("two-way entry")
     parameter_name = "two_way_entry"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(has_two_way_entry=self.value() == "yes")
-        return queryset
+    annotation = "has_two_way_entry"
 
 
 @admin.register(ResidentialComplex)
@@ -126,17 +119,10 @@ class CommitteeMemberInline(ScopedTabularInline):
         return OwnersCommittee.MIN_MEMBERS if obj is None else 1
 
 
-class RedFilter(admin.SimpleListFilter):
+class RedFilter(BooleanAnnotationFilter):
     title = _("red")
     parameter_name = "red"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(_is_red=self.value() == "yes")
-        return queryset
+    annotation = "_is_red"
 
 
 @admin.register(OwnersCommittee)

@@ -77,23 +77,10 @@ class PropertyFirmAdmin(ScopedModelAdmin):
         return obj.has_party_organization
 
 
-@admin.register(ServiceContract)
-class ServiceContractAdmin(ScopedModelAdmin):
-    list_display = ["firm", "complex", "community", "start_date", "end_date", "fee_standard", "status", "filed_on"]
-    list_filter = ["status", "complex__community__subdistrict", "complex__community", "firm"]
-    list_select_related = ["firm", "complex__community"]
-    search_fields = ["firm__name", "complex__name", "firm__credit_code"]
-    autocomplete_fields = ["firm", "complex", "successor"]
-    date_hierarchy = "start_date"
-
-    @admin.display(description=_("community"), ordering="complex__community__code")
-    def community(self, obj):
-        return obj.complex.community
-
-
 class ComplexRecordAdmin(ScopedModelAdmin):
-    """Records of one complex: list them with the complex and its community."""
+    """Records of one complex: listed with the complex and its community, filtered by place."""
 
+    list_filter = ["complex__community__subdistrict", "complex__community"]
     list_select_related = ["complex__community"]
     search_fields = ["complex__name"]
     autocomplete_fields = ["complex"]
@@ -103,13 +90,23 @@ class ComplexRecordAdmin(ScopedModelAdmin):
         return obj.complex.community
 
 
+@admin.register(ServiceContract)
+class ServiceContractAdmin(ComplexRecordAdmin):
+    list_display = ["firm", "complex", "community", "start_date", "end_date", "fee_standard", "status", "filed_on"]
+    list_filter = ["status", *ComplexRecordAdmin.list_filter, "firm"]
+    list_select_related = ["firm", "complex__community"]
+    search_fields = ["firm__name", "complex__name", "firm__credit_code"]
+    autocomplete_fields = ["firm", "complex", "successor"]
+    date_hierarchy = "start_date"
+
+
 @admin.register(FeeCollection)
 class FeeCollectionAdmin(ComplexRecordAdmin):
     list_display = [
         "complex", "community", "period", "billed_amount", "paid_amount", "collection_rate",
         "billed_households", "paid_households", "is_disclosed",
     ]
-    list_filter = ["is_disclosed", "complex__community__subdistrict", "complex__community"]
+    list_filter = ["is_disclosed", *ComplexRecordAdmin.list_filter]
     date_hierarchy = "period"
 
     @admin.display(description=_("collection rate (%)"))
@@ -120,7 +117,6 @@ class FeeCollectionAdmin(ComplexRecordAdmin):
 @admin.register(Inspection)
 class InspectionAdmin(ComplexRecordAdmin):
     list_display = ["complex", "community", "inspected_on", "inspector", "total"]
-    list_filter = ["complex__community__subdistrict", "complex__community"]
     search_fields = ["complex__name", "inspector"]
     date_hierarchy = "inspected_on"
 
@@ -132,7 +128,6 @@ class InspectionAdmin(ComplexRecordAdmin):
 @admin.register(SatisfactionSurvey)
 class SatisfactionSurveyAdmin(ComplexRecordAdmin):
     list_display = ["complex", "community", "period_start", "period_end", "sample_size", "satisfied", "rate"]
-    list_filter = ["complex__community__subdistrict", "complex__community"]
     date_hierarchy = "period_start"
 
     @admin.display(description=_("satisfaction rate (%)"))

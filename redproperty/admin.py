@@ -70,6 +70,22 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in queryset]
 
 
+class BooleanAnnotationFilter(admin.SimpleListFilter):
+    """A yes/no list filter on a boolean that the admin's get_queryset annotates.
+
+    Subclass with `title`, `parameter_name` and `annotation` (the annotated name)."""
+
+    annotation: str
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{self.annotation: self.value() == "yes"})
+        return queryset
+
+
 class ScopedAdminMixin:
     """Scopes a ModelAdmin or an inline by `visible_to(request.user)`; see the module docstring."""
 

@@ -1,0 +1,130 @@
+"""Firms and contracts in the admin: bad input gets a clear error and saves nothing."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from properties.models import ContractStatus, PropertyFirm, ServiceContract
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+FIRM_ADD = reverse("admin:properties_propertyfirm_add")
+CONTRACT_ADD = reverse("admin:properties_servicecontract_add")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def firm_form(credit_code, contracts=()):
+    data = {
+        "name": "春城物业", "credit_code": credit_code, "qualification": "二级", "contact_person": "",
+        "contact_phone": "", "address": "", "status": "active",
+        "contracts-TOTAL_FORMS": len(contracts), "contracts-INITIAL_FORMS": 0,
+        "contracts-MIN_NUM_FORMS": 0, "contracts-MAX_NUM_FORMS": 1000,
+    }
+    for i, contract in enumerate(contracts):
+        data.update({f"contracts-{i}-{key}": value for key, value in contract.items()})
+    return data
+
+
+def contract_form(complex, firm, **changes):
+    data = {
+        "firm": firm.pk, "complex": complex.pk, "start_date": "2026-01-01", "end_date": "2028-12-31",
+        "fee_standard": "1.10", "status": "active", "filed_on": "", "exit_reason": "", "ended_on": "",
+        "successor": "",
+    }
+    data.update(changes)
+    return data
+
+
+def errors(response):
+    return {field: [str(e) for e in errs] for field, errs in response.context["adminform"].form.errors.items()}
+
+
+def test_a_corrupted_credit_code_is_refused(world, district_officer, as_user):
+    valid = f.credit_code(4242)
+    corrupted = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+    client = as_user(district_officer)
+    response = client.post(FIRM_ADD, firm_form(corrupted), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert errors(response) == {"credit_code": [
+        f"{corrupted} is not a valid unified social credit code (18 characters with a correct check digit)."
+    ]}
+    assert PropertyFirm.objects.count() == 2
+
+    assert client.post(FIRM_ADD, firm_form(valid)).status_code == 302
+    assert PropertyFirm.objects.filter(credit_code=valid).exists()
+
+
+def test_a_credit_code_already_registered_is_refused(world, district_officer, as_user):
+    response = as_user(district_officer).post(FIRM_ADD, firm_form(world.juhe.credit_code))
+    assert response.status_code == 200
+    assert "credit_code" in errors(response)
+    assert PropertyFirm.objects.count() == 2
+
+
+def test_a_second_active_contract_for_a_complex_is_refused(world, district_officer, as_user):
+    client = as_user(district_officer)
+    response = client.post(CONTRACT_ADD, contract_form(world.shuguang_east, world.other_firm),
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert errors(response) == {"__all__": ["This complex already has an active service contract."]}
+    assert ServiceContract.objects.count() == 2
+
+    # An ended contract of the same complex is history, not a second serving contract.
+    ended = contract_form(world.shuguang_east, world.other_firm, status=ContractStatus.ENDED,
+                          start_date="2020-01-01", end_date="2023-12-31")
+    assert client.post(CONTRACT_ADD, ended).status_code == 302
+    assert ServiceContract.objects.count() == 3
+
+
+def test_a_contract_ending_before_it_starts_is_refused(world, district_officer, as_user):
+    data = contract_form(world.shuguang_complex, world.juhe, start_date="2026-06-01", end_date="2026-01-01")
+    response = as_user(district_officer).post(CONTRACT_ADD, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert errors(response)["end_date"] == ["The end date must be after the start date."]
+    assert ServiceContract.objects.count() == 2
+
+
+def test_a_termination_without_a_reason_is_refused(world, district_officer, as_user):
+    url = reverse("admin:properties_servicecontract_change", args=[world.juhe_contract.pk])
+    data = contract_form(world.shuguang_east, world.juhe, status=ContractStatus.TERMINATED, start_date="2024-01-01")
+    response = as_user(district_officer).post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert errors(response)["exit_reason"] == ["A terminated contract needs an exit reason."]
+    world.juhe_contract.refresh_from_db()
+    assert world.juhe_contract.status == ContractStatus.ACTIVE
+
+
+def test_two_new_active_contracts_for_one_complex_on_the_firm_page_are_refused(world, district_officer, as_user):
+    contract = {"complex": world.shuguang_complex.pk, "start_date": "2026-01-01", "end_date": "",
+                "fee_standard": "1.00", "status": "active", "filed_on": ""}
+    response = as_user(district_officer).post(
+        FIRM_ADD, firm_form(f.credit_code(4243), [contract, contract]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert [str(e) for e in formset.non_form_errors()] == ["This complex already has an active service contract."]
+    assert PropertyFirm.objects.count() == 2
+    assert ServiceContract.objects.count() == 2
+
+
+def test_a_firm_is_registered_with_its_contract_on_one_page(world, district_officer, as_user):
+    contract = {"complex": world.shuguang_complex.pk, "start_date": "2026-01-01", "end_date": "",
+                "fee_standard": "1.00", "status": "active", "filed_on": ""}
+    client = as_user(district_officer)
+    assert client.post(FIRM_ADD, firm_form(f.credit_code(4244), [contract])).status_code == 302
+    firm = PropertyFirm.objects.get(credit_code=f.credit_code(4244))
+    assert firm.contracts.get().complex == world.shuguang_complex
+    # The complex list now names the firm as the complex's current firm.
+    page = client.get(reverse("admin:communities_residentialcomplex_changelist"), {"q": "曙光小区"})
+    assert "春城物业" in page.content.decode()
+
+
+def test_community_workers_cannot_register_firms(world, shuguang_worker, as_user):
+    response = as_user(shuguang_worker).post(FIRM_ADD, firm_form(f.credit_code(4245)))
+    assert response.status_code == 403
+    assert PropertyFirm.objects.count() == 2
