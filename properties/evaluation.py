@@ -493,7 +493,7 @@ def _consequences_record(*, quarter: Quarter, rows: list[FirmEvaluation], previo
     outbox.enqueue("properties.notify_consequences", period=period)
     counts: dict[str, int] = defaultdict(int)
     for c in new:
-        counts[c.kind] += 1
+        counts[str(c.kind)] += 1
     return dict(counts)
 
 
