@@ -42,10 +42,15 @@ def staff_profile_set(*, user, role: str, jurisdiction) -> StaffProfile:
 def owners_committee_create(*, complex, term_start, term_end, members: list[dict], filed_on=None, status="active"):
     """Create an owners' committee with its members after checking size, parity, director and term.
 
-    `members` are dicts of name, role, is_party_member (and optional phone)."""
+    `members` are dicts of name, role, is_party_member (and optional phone). Raises
+    ValidationError and saves nothing when the list, a member or the committee is invalid."""
     OwnersCommittee.validate_members(members)
     committee = OwnersCommittee(complex=complex, term_start=term_start, term_end=term_end, filed_on=filed_on, status=status)
     committee.full_clean()
+    rows = [OwnersCommitteeMember(committee=committee, **m) for m in members]
+    for row in rows:
+        # bulk_create skips validation; the committee is not saved yet, hence the exclusions.
+        row.full_clean(exclude=["committee"], validate_constraints=False)
     committee.save()
-    OwnersCommitteeMember.objects.bulk_create(OwnersCommitteeMember(committee=committee, **m) for m in members)
+    OwnersCommitteeMember.objects.bulk_create(rows)
     return committee

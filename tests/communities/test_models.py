@@ -36,6 +36,20 @@ def field_errors(exc_info) -> dict:
     return exc_info.value.message_dict
 
 
+def refused(instance, field=NON_FIELD_ERRORS) -> list[str]:
+    """full_clean() must fail on `field`; returns that field's messages, in English."""
+    with override("en"), pytest.raises(ValidationError) as exc_info:
+        instance.full_clean()
+    errors = exc_info.value.message_dict
+    assert field in errors, errors
+    return errors[field]
+
+
+def refused_by_database(instance):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        instance.save()
+
+
 # ---------------------------------------------------------------------------
 # The jurisdiction rule, per model (shared by tests/properties and tests/partybranches)
 # ---------------------------------------------------------------------------

@@ -6,9 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import override
 from stdnum.cn import uscc
 
 from partybranches.models import OrgKind
@@ -22,23 +19,15 @@ from properties.models import (
     ServiceContract,
 )
 from tests import factories as f
-from tests.communities.test_models import assert_scoped, personas, place_complex  # noqa: F401 (fixture)
+from tests.communities.test_models import (  # noqa: F401 (personas is a fixture)
+    assert_scoped,
+    personas,
+    place_complex,
+    refused,
+    refused_by_database,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(instance, field=NON_FIELD_ERRORS) -> list[str]:
-    """full_clean() must fail on `field`; returns that field's messages, in English."""
-    with override("en"), pytest.raises(ValidationError) as exc_info:
-        instance.full_clean()
-    errors = exc_info.value.message_dict
-    assert field in errors, errors
-    return errors[field]
-
-
-def refused_by_database(instance):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        instance.save()
 
 
 # ---------------------------------------------------------------------------
