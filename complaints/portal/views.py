@@ -4,7 +4,8 @@ No accounts. A visitor's right to see a complaint is kept in their session, per 
 - "full": they filed it in this session, or gave the code and the last 4 digits of its phone;
 - "public": the complaint has no phone number and they gave its code: status and public
   timeline only, no description or personal details.
-Every write goes through complaints/services.py.
+Every write goes through complaints/services.py. Pages showing a report are never cached
+(a shared phone's back button or a proxy must not keep them).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints.models import Channel, Status
@@ -105,6 +107,7 @@ def submit(request):
     return render(request, "portal/submit.html", context, status=status)
 
 
+@never_cache
 @require_GET
 def submitted(request):
     """The tracking code of the report just filed in this session, big and readable."""
@@ -114,6 +117,7 @@ def submitted(request):
     return render(request, "portal/submitted.html", {"code": code})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Look a report up by its code and phone tail (POST, so the tail stays out of URLs and logs).
@@ -164,6 +168,7 @@ def _can_give_feedback(complaint) -> bool:
     return complaint.status == Status.RESOLVED and complaint.rating is None
 
 
+@never_cache
 @require_GET
 def complaint_detail(request, code):
     """The status page: status, who handles it, expected dates, public timeline; with full

@@ -303,7 +303,9 @@ def test_code_and_phone_tail_show_the_report(resident, world, category):
     response = track(resident, complaint.tracking_code.lower().replace("-", " "), "5678")
 
     assert response.status_code == 302
-    page = messages_of(resident.get(response["Location"]))
+    detail = resident.get(response["Location"])
+    assert "no-store" in detail["Cache-Control"]
+    page = messages_of(detail)
     assert "单元门禁坏了" in page
     assert 'id="complaint-handler">巨和物业<' in page  # routed to the firm of 曙光东苑
     assert "Submitted" in page
