@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from partybranches.models import (
+    AgendaItem,
     CrossAppointment,
     Direction,
     JointMeeting,
@@ -251,6 +252,16 @@ def _project(world, place):
 )
 def test_each_persona_sees_only_records_in_their_jurisdiction(model, build, world, personas):  # noqa: F811
     assert_scoped(model, build, world, personas)
+
+
+def test_agenda_items_are_seen_by_community_side_staff_only(world, personas):  # noqa: F811
+    def build(world, place):
+        complex_ = place_complex(world, place)
+        return AgendaItem.objects.create(
+            community=complex_.community, complex=complex_, contract=complex_.active_contract, title="物业退出审议"
+        )
+
+    assert_scoped(AgendaItem, build, world, personas, firm_sees=False)
 
 
 def test_district_wide_records_are_seen_by_district_staff_only(world, personas):  # noqa: F811

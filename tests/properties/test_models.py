@@ -12,7 +12,11 @@ from partybranches.models import OrgKind
 from properties.models import (
     ContractStatus,
     CreditEvent,
+    DeadlineReminder,
+    EvaluationConsequence,
+    EvaluationScheme,
     FeeCollection,
+    FirmEvaluation,
     Inspection,
     PropertyFirm,
     SatisfactionSurvey,
@@ -324,6 +328,28 @@ def _credit_event(world, place):
     return f.CreditEventFactory(firm=firm, complex=place_complex(world, place))
 
 
+def _evaluation(world, place):
+    contract = _contract(world, place)
+    return FirmEvaluation.objects.create(
+        scheme=EvaluationScheme.objects.active().first(), period="2026Q3", period_start=datetime.date(2026, 7, 1),
+        period_end=datetime.date(2026, 9, 30), firm=contract.firm, contract=contract, complex=contract.complex,
+        status="insufficient",
+    )
+
+
+def _consequence(world, place):
+    return EvaluationConsequence.objects.create(
+        contract=_contract(world, place), period="2026Q3", kind="rectification", reason="考评不合格"
+    )
+
+
+def _reminder(world, place):
+    contract = _contract(world, place)
+    return DeadlineReminder.objects.create(
+        kind="contract_ending", complex=contract.complex, contract=contract, ends_on=contract.end_date
+    )
+
+
 def _on_complex(factory):
     return lambda world, place: factory(complex=place_complex(world, place))
 
@@ -336,6 +362,9 @@ def _on_complex(factory):
         pytest.param(Inspection, _on_complex(f.InspectionFactory), id="Inspection"),
         pytest.param(SatisfactionSurvey, _on_complex(f.SurveyFactory), id="SatisfactionSurvey"),
         pytest.param(CreditEvent, _credit_event, id="CreditEvent"),
+        pytest.param(FirmEvaluation, _evaluation, id="FirmEvaluation"),
+        pytest.param(EvaluationConsequence, _consequence, id="EvaluationConsequence"),
+        pytest.param(DeadlineReminder, _reminder, id="DeadlineReminder"),
     ],
 )
 def test_each_persona_sees_only_records_in_their_jurisdiction(model, build, world, personas):  # noqa: F811
