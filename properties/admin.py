@@ -39,17 +39,41 @@ class ContractFormSet(BaseInlineFormSet):
             raise ValidationError(_("This complex already has an active service contract."))
 
 
+CONTRACT_INLINE_FIELDS = ["complex", "start_date", "end_date", "fee_standard", "status", "filed_on"]
+
+
 class ContractInline(ScopedTabularInline):
+    """The firm's contracts, read-only: each one changes on its own page, where its exit is recorded.
+    (Editable rows would cost a query per row for the complex picker.)"""
+
+    model = ServiceContract
+    fk_name = "firm"
+    fields = readonly_fields = CONTRACT_INLINE_FIELDS
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Each row shows the contract's name, which names its firm and complex.
+        return super().get_queryset(request).select_related("firm", "complex")
+
+
+class NewContractInline(ScopedTabularInline):
+    """Rows to add new contracts on the firm's page."""
+
     model = ServiceContract
     formset = ContractFormSet
     fk_name = "firm"
-    fields = ["complex", "start_date", "end_date", "fee_standard", "status", "filed_on"]
+    fields = CONTRACT_INLINE_FIELDS
     autocomplete_fields = ["complex"]
-    extra = 0
-    show_change_link = True
+    extra = 1
+    verbose_name = _("new service contract")
+    verbose_name_plural = _("new service contracts")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("complex")
+        return super().get_queryset(request).none()
 
 
 @admin.register(PropertyFirm)
@@ -57,7 +81,7 @@ class PropertyFirmAdmin(ScopedModelAdmin):
     list_display = ["name", "credit_code", "qualification", "status", "serving_contracts", "party_organization"]
     list_filter = ["status"]
     search_fields = ["name", "credit_code", "contact_person"]
-    inlines = [ContractInline]
+    inlines = [ContractInline, NewContractInline]
 
     def get_queryset(self, request):
         """Scoped firms with their serving contracts counted and `has_party_org` annotated."""

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import MemberRole, OwnersCommittee, OwnersCommitteeMember
@@ -144,3 +146,18 @@ def test_members_are_not_added_or_removed_one_by_one(world, district_officer, as
     delete = reverse("admin:communities_ownerscommitteemember_delete", args=[member_row.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert OwnersCommitteeMember.objects.count() == 1
+
+
+def test_the_committee_page_costs_the_same_for_5_and_11_members(world, district_officer, as_user):
+    client = as_user(district_officer)
+    counts = []
+    for size in (5, 11):
+        committee = f.CommitteeFactory(complex=f.ComplexFactory(community=world.shuguang))
+        f.MemberFactory(committee=committee, role=MemberRole.DIRECTOR)
+        f.MemberFactory.create_batch(size - 1, committee=committee)
+        url = reverse("admin:communities_ownerscommittee_change", args=[committee.pk])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(response.context["inline_admin_formsets"][0].formset.initial_forms) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -22,11 +22,14 @@ def firm_form(credit_code, contracts=()):
     data = {
         "name": "春城物业", "credit_code": credit_code, "qualification": "二级", "contact_person": "",
         "contact_phone": "", "address": "", "status": "active",
-        "contracts-TOTAL_FORMS": len(contracts), "contracts-INITIAL_FORMS": 0,
+        # The firm's contracts (read-only), then the rows for new ones.
+        "contracts-TOTAL_FORMS": 0, "contracts-INITIAL_FORMS": 0,
         "contracts-MIN_NUM_FORMS": 0, "contracts-MAX_NUM_FORMS": 1000,
+        "contracts-2-TOTAL_FORMS": len(contracts), "contracts-2-INITIAL_FORMS": 0,
+        "contracts-2-MIN_NUM_FORMS": 0, "contracts-2-MAX_NUM_FORMS": 1000,
     }
     for i, contract in enumerate(contracts):
-        data.update({f"contracts-{i}-{key}": value for key, value in contract.items()})
+        data.update({f"contracts-2-{i}-{key}": value for key, value in contract.items()})
     return data
 
 
@@ -106,7 +109,7 @@ def test_two_new_active_contracts_for_one_complex_on_the_firm_page_are_refused(w
         FIRM_ADD, firm_form(f.credit_code(4243), [contract, contract]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    formset = response.context["inline_admin_formsets"][0].formset
+    formset = response.context["inline_admin_formsets"][1].formset
     assert [str(e) for e in formset.non_form_errors()] == ["This complex already has an active service contract."]
     assert PropertyFirm.objects.count() == 2
     assert ServiceContract.objects.count() == 2
@@ -128,3 +131,19 @@ def test_community_workers_cannot_register_firms(world, shuguang_worker, as_user
     response = as_user(shuguang_worker).post(FIRM_ADD, firm_form(f.credit_code(4245)))
     assert response.status_code == 403
     assert PropertyFirm.objects.count() == 2
+
+
+def test_the_firm_page_lists_its_contracts_without_a_query_per_contract(
+    world, district_officer, as_user, django_assert_max_num_queries
+):
+    url = reverse("admin:properties_propertyfirm_change", args=[world.juhe.pk])
+    client = as_user(district_officer)
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for _ in range(20):
+        f.ContractFactory(firm=world.juhe, complex=f.ComplexFactory(community=world.shuguang))
+    with django_assert_max_num_queries(len(few)) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 21
