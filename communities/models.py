@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -263,23 +264,29 @@ class CommitteeStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("Dissolved")
 
 
+def _count(queryset) -> Coalesce:
+    """COUNT(*) of a correlated queryset as a sub-query; 0 when it has no rows."""
+    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
 class OwnersCommitteeQuerySet(JurisdictionQuerySet):
     community_lookup = "complex__community"
     firm_lookup = "complex__contracts__firm"
 
     def with_red(self):
-        """Annotate `is_red`: at least half the members are party members and the director is one."""
+        """Annotate `is_red`: at least half the members are party members and the director is one.
+
+        Correlated sub-queries rather than a join and GROUP BY, so that an earlier filter on
+        members cannot skew the counts and the default ordering stays."""
+        members = OwnersCommitteeMember.objects.filter(committee=OuterRef("pk"))
         return self.annotate(
-            _members=Count("members", distinct=True),
-            _party_members=Count("members", filter=Q(members__is_party_member=True), distinct=True),
-            _party_director=Exists(
-                OwnersCommitteeMember.objects.filter(
-                    committee=OuterRef("pk"), role=MemberRole.DIRECTOR, is_party_member=True
-                )
-            ),
+            _members=_count(members),
+            _party_members=_count(members.filter(is_party_member=True)),
+            _party_director=Exists(members.filter(role=MemberRole.DIRECTOR, is_party_member=True)),
         ).annotate(
             _is_red=models.ExpressionWrapper(
-                Q(_members__gt=0) & Q(_party_director=True) & Q(_party_members__gte=models.F("_members") / 2.0),
+                Q(_party_director=True) & Q(_party_members__gte=models.F("_members") / 2.0),
                 output_field=models.BooleanField(),
             )
         )

@@ -441,13 +441,6 @@ def test_database_refuses_a_second_director(world):
         f.MemberFactory(committee=committee, role=MemberRole.DIRECTOR)
 
 
-def committee_with(rows):
-    committee = f.CommitteeFactory()
-    for row in rows:
-        f.MemberFactory(committee=committee, **row)
-    return committee
-
-
 def is_red(committee) -> bool:
     """The annotation, the filter and the property must agree."""
     annotated = OwnersCommittee.objects.with_red().get(pk=committee.pk).is_red
@@ -479,6 +472,27 @@ def test_committee_is_red_when_half_are_party_members_and_the_director_is_one(si
 
 def test_committee_without_members_is_not_red():
     assert is_red(f.CommitteeFactory()) is False
+
+
+def test_red_annotation_is_not_skewed_by_an_earlier_filter_on_members():
+    committee = committee_with(members(5, party=2))
+    filtered = OwnersCommittee.objects.filter(members__is_party_member=True).distinct().with_red()
+    assert [c.is_red for c in filtered] == [False]
+    assert not is_red(committee)
+
+
+def committee_with(rows, **kwargs):
+    committee = f.CommitteeFactory(**kwargs)
+    for row in rows:
+        f.MemberFactory(committee=committee, **row)
+    return committee
+
+
+def test_red_annotation_keeps_the_default_ordering(world):
+    for name in ("Bamboo Court", "Apricot Court"):
+        committee_with(members(5, party=3), complex=f.ComplexFactory(community=world.shuguang, name=name))
+    names = [c.complex.name for c in OwnersCommittee.objects.with_red()]
+    assert names == ["Apricot Court", "Bamboo Court"]
 
 
 def test_red_annotation_costs_one_query_for_many_committees(django_assert_num_queries):
