@@ -1,11 +1,15 @@
 """Admin of the firm register, service contracts and the evidence of how firms serve."""
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from redproperty.admin import ScopedModelAdmin, ScopedTabularInline
 
@@ -18,6 +22,7 @@ from .models import (
     SatisfactionSurvey,
     ServiceContract,
 )
+from .services import contracts_put_under_exit_review
 
 
 class ContractFormSet(BaseInlineFormSet):
@@ -122,6 +127,34 @@ class ServiceContractAdmin(ComplexRecordAdmin):
     search_fields = ["firm__name", "complex__name", "firm__credit_code"]
     autocomplete_fields = ["firm", "complex", "successor"]
     date_hierarchy = "start_date"
+    actions = ["put_under_exit_review"]
+
+    @admin.action(description=_("Put under exit review"), permissions=["change"])
+    def put_under_exit_review(self, request, queryset):
+        """Asks for the reason on a page of its own, then calls contracts_put_under_exit_review."""
+        form = ExitReviewForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            changed = contracts_put_under_exit_review(actor=request.user, reasons={c.pk: reason for c in queryset})
+            self.message_user(request, ngettext(
+                "%(count)d contract put under exit review.", "%(count)d contracts put under exit review.", changed,
+            ) % {"count": changed}, messages.SUCCESS if changed else messages.WARNING)
+            return None
+        return TemplateResponse(request, "admin/properties/servicecontract/exit_review.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Put under exit review"),
+            "opts": self.model._meta,
+            "form": form,
+            "contracts": queryset.select_related("firm", "complex"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+class ExitReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("exit reason"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded on every contract selected; the joint meeting takes it up."),
+    )
 
 
 @admin.register(FeeCollection)

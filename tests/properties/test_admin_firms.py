@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from communities.services import staff_user_create
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 from tests import factories as f
 
@@ -147,3 +148,42 @@ def test_the_firm_page_lists_its_contracts_without_a_query_per_contract(
         response = client.get(url)
     assert len(many) == len(few)
     assert len(response.context["inline_admin_formsets"][0].formset.forms) == 21
+
+
+def test_contracts_are_put_under_exit_review_with_a_reason(world, district_officer, as_user):
+    client = as_user(district_officer)
+    url = reverse("admin:properties_servicecontract_changelist")
+    selection = {"action": "put_under_exit_review", "_selected_action": [world.juhe_contract.pk]}
+    # First the page asking for the reason; an empty reason asks again.
+    for data in (selection, {**selection, "apply": "1", "reason": ""}):
+        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert "巨和物业 @ 曙光东苑" in response.content.decode()
+    world.juhe_contract.refresh_from_db()
+    assert world.juhe_contract.status == ContractStatus.ACTIVE
+
+    response = client.post(url, {**selection, "apply": "1", "reason": "两个季度考评不合格"},
+                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["1 contract put under exit review."]
+    world.juhe_contract.refresh_from_db()
+    assert (world.juhe_contract.status, world.juhe_contract.exit_reason) == (ContractStatus.EXIT_REVIEW, "两个季度考评不合格")
+    assert world.juhe_contract.history.first().history_user == district_officer
+    world.heleju_contract.refresh_from_db()
+    assert world.heleju_contract.status == ContractStatus.ACTIVE
+
+
+def test_exit_review_cannot_reach_an_out_of_scope_contract(world, as_user):
+    panlong = f.DistrictFactory(code="530103", name="盘龙区")
+    other_district_officer = staff_user_create(username="panlong", password="x", role="district", jurisdiction=panlong)
+    response = as_user(other_district_officer).post(reverse("admin:properties_servicecontract_changelist"), {
+        "action": "put_under_exit_review", "_selected_action": [world.juhe_contract.pk],
+        "apply": "1", "reason": "越权",
+    }, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    # The action ran on the contracts this officer may see among those named: none.
+    assert [str(m) for m in response.context["messages"]] == ["0 contracts put under exit review."]
+    assert not ServiceContract.objects.filter(status=ContractStatus.EXIT_REVIEW).exists()
+
+
+def test_firm_staff_have_no_exit_review_action(world, juhe_firm_staff, as_user):
+    response = as_user(juhe_firm_staff).get(reverse("admin:properties_servicecontract_changelist"))
+    assert "put_under_exit_review" not in response.content.decode()
