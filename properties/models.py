@@ -24,13 +24,18 @@ def validate_credit_code(value: str) -> None:
     Only the canonical form passes: python-stdnum also accepts lowercase letters, which
     would let one firm be stored twice under the unique code."""
     try:
-        if uscc.validate(value) != value:
-            raise StdnumValidationError()
+        canonical = uscc.validate(value)
     except StdnumValidationError:
         raise ValidationError(
             _("%(value)s is not a valid unified social credit code (18 characters with a correct check digit)."),
             code="invalid_credit_code",
             params={"value": value},
+        )
+    if canonical != value:
+        raise ValidationError(
+            _("Write the credit code in capital letters: %(code)s."),
+            code="credit_code_not_canonical",
+            params={"code": canonical},
         )
 
 

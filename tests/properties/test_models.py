@@ -92,7 +92,9 @@ def test_credit_code_error_says_what_is_wrong():
 def test_lowercase_credit_code_is_refused_rather_than_stored_twice():
     code = with_check_digit("91530111MA6K0X1B2")
     f.FirmFactory(credit_code=code)
-    refused(PropertyFirm(name="巨和物业（小写）", credit_code=code.lower()), "credit_code")
+    assert refused(PropertyFirm(name="巨和物业（小写）", credit_code=code.lower()), "credit_code") == [
+        f"Write the credit code in capital letters: {code}."
+    ]
 
 
 def test_credit_codes_are_unique(world):
