@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.admin import BooleanAnnotationFilter, ScopedModelAdmin, ScopedTabularInline, scoped_choices
+from redproperty.admin import (
+    BooleanAnnotationFilter,
+    ScopedModelAdmin,
+    ScopedStackedInline,
+    ScopedTabularInline,
+    scoped_choices,
+)
 
 from .models import (
     Community,
@@ -194,9 +202,50 @@ class StaffProfileAdmin(ScopedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        profile = staff_profile_set(user=obj.user, role=obj.role, jurisdiction=obj.jurisdiction)
-        if profile.phone != obj.phone:
-            profile.phone = obj.phone
-            profile.save(update_fields=["phone", "updated_at"])
-        obj.pk = profile.pk
-        obj._state.adding = False
+        _save_through_service(obj)
+
+
+def _save_through_service(profile: StaffProfile) -> None:
+    """Save the profile a form built through `staff_profile_set` (which also sets the role
+    group), then its phone; `profile` becomes the saved row."""
+    saved = staff_profile_set(user=profile.user, role=profile.role, jurisdiction=profile.jurisdiction)
+    if saved.phone != profile.phone:
+        saved.phone = profile.phone
+        saved.save(update_fields=["phone", "updated_at"])
+    profile.pk = saved.pk
+    profile._state.adding = False
+
+
+class StaffProfileInline(ScopedStackedInline):
+    model = StaffProfile
+    fk_name = "user"
+    can_delete = False
+    autocomplete_fields = ["subdistrict", "community", "firm"]
+
+
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin with the user's jurisdiction on the same page (from the second step
+    of adding a user on)."""
+
+    inlines = [StaffProfileInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffProfile:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for profile_form in formset.forms:
+            if profile_form.has_changed() and profile_form.is_valid():
+                profile = profile_form.instance
+                is_new = profile._state.adding
+                _save_through_service(profile)
+                if is_new:
+                    formset.new_objects.append(profile)
+                else:
+                    formset.changed_objects.append((profile, profile_form.changed_data))
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)

@@ -62,3 +62,37 @@ def test_a_role_with_the_wrong_jurisdiction_is_refused(world, district_officer, 
 def test_staff_see_only_profiles_of_their_jurisdiction(world, shuguang_worker, hepinglu_worker, as_user):
     listed = as_user(shuguang_worker).get(reverse("admin:communities_staffprofile_changelist")).context["cl"]
     assert [p.user for p in listed.result_list] == [shuguang_worker]
+
+
+def user_page_form(user, **profile):
+    """The POST of a user's page (superuser's user admin) with the jurisdiction inline."""
+    data = {
+        "username": user.username, "first_name": "", "last_name": "", "email": "",
+        "is_active": "on", "is_staff": "on", "last_login_0": "", "last_login_1": "",
+        "date_joined_0": "2026-11-01", "date_joined_1": "09:00:00",
+        "staff_profile-TOTAL_FORMS": 1, "staff_profile-INITIAL_FORMS": 0,
+        "staff_profile-MIN_NUM_FORMS": 0, "staff_profile-MAX_NUM_FORMS": 1,
+        "staff_profile-0-role": "", "staff_profile-0-district": "", "staff_profile-0-subdistrict": "",
+        "staff_profile-0-community": "", "staff_profile-0-firm": "", "staff_profile-0-phone": "",
+    }
+    data.update({f"staff_profile-0-{key}": value for key, value in profile.items()})
+    return data
+
+
+def test_the_user_page_sets_the_jurisdiction_and_the_group(world, superuser, newcomer, as_user):
+    client = as_user(superuser)
+    url = reverse("admin:auth_user_change", args=[newcomer.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, user_page_form(newcomer, role="subdistrict", subdistrict=world.taihe.pk))
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    newcomer.refresh_from_db()
+    assert newcomer.staff_profile.subdistrict == world.taihe
+    assert list(newcomer.groups.values_list("name", flat=True)) == [ROLE_GROUPS["subdistrict"]]
+
+
+def test_the_user_page_refuses_a_role_without_its_jurisdiction(world, superuser, newcomer, as_user):
+    response = as_user(superuser).post(reverse("admin:auth_user_change", args=[newcomer.pk]),
+                                       user_page_form(newcomer, role="community"))
+    assert response.status_code == 200
+    assert not StaffProfile.objects.filter(user=newcomer).exists()
+    assert not newcomer.groups.exists()
