@@ -8,3 +8,7 @@ class RedPropertyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "redproperty"
     verbose_name = _("Platform")
+
+    def ready(self):
+        # Register the outbox sweeper in every process, so the outbox can run it eagerly too.
+        from . import tasks  # noqa: F401

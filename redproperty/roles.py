@@ -30,8 +30,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "partybranches": {m: _ALL for m in (
             "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
             "redpropertyproject", "servicestation", "agendaitem")},
+        # Rate snapshots are district-wide figures, not scoped below the district.
         "complaints": {"category": _ALL, "complaint": _EDIT + ("view_reporter_phone",),
-                       "complaintevent": _VIEW, "attachment": _VIEW},
+                       "complaintevent": _VIEW, "attachment": _VIEW, "ratessnapshot": _VIEW},
         "authtoken": {"token": _ALL, "tokenproxy": _ALL},
     },
     "subdistrict": {

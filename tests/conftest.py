@@ -113,3 +113,13 @@ def celery_eager():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The production hasher costs ~0.5 s per persona; tests need no strength. The production
+    hasher stays listed second, so hashes made with it (the demo accounts) still verify."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

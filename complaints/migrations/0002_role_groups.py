@@ -6,12 +6,12 @@ from redproperty.roles import sync_role_groups
 class Migration(migrations.Migration):
     dependencies = [
         ("complaints", "0001_initial"),
-        ("communities", "__latest__"),
-        ("properties", "__latest__"),
-        ("partybranches", "__latest__"),
-        ("authtoken", "__latest__"),
-        ("auth", "__latest__"),
-        ("contenttypes", "__latest__"),
+        ("communities", "0002_initial"),
+        ("properties", "0001_initial"),
+        ("partybranches", "0001_initial"),
+        ("authtoken", "0004_alter_tokenproxy_options"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
