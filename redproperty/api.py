@@ -12,10 +12,15 @@
 """
 from __future__ import annotations
 
+import re
+
 import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.urls import include, path
 from django.utils import timezone
@@ -85,6 +90,10 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
 
 def as_api_exception(exc):
     """Translate Django's exceptions into DRF's; return None for anything else."""
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict(_("Other records still refer to this one; it cannot be deleted."))
+    if isinstance(exc, IntegrityError):
+        return Conflict(_("The change conflicts with another record (it was changed at the same time)."))
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, Http404):
@@ -123,7 +132,8 @@ ERROR_DESCRIPTIONS = {
     401: _("No or bad credentials (send `Authorization: Token <key>`)."),
     403: _("Authenticated, but without the model permission for this operation."),
     404: _("No such record in your jurisdiction, or no such page."),
-    409: _("The transition is not allowed from the complaint's current (or expected) status."),
+    409: _("A transition not allowed from the complaint's current (or expected) status; "
+           "or a record still referred to by others."),
     413: _("An upload is too large."),
     429: _("Too many requests; retry after the `Retry-After` seconds."),
 }
@@ -144,6 +154,8 @@ class ApiAutoSchema(AutoSchema):
             codes |= {401, 403}
         if self.method in ("POST", "PUT", "PATCH"):
             codes.add(400)
+        if self.method == "DELETE":
+            codes.add(409)
         if self.method == "GET" and self._is_list_view():
             codes |= {400, 404}  # a filter value of the wrong type; a page past the end
         if "{" in self.path:
@@ -208,6 +220,9 @@ class TimelinePagination(CursorPagination):
         return tuple(view.ordering)
 
 
+ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
+
+
 class ApiViewMixin:
     """What every /api/ view shares: token first (so a missing credential is 401, not 403),
     the one error shape, and the schema with error codes."""
@@ -230,9 +245,33 @@ class ScopedViewSetMixin(ApiViewMixin):
     def get_queryset(self):
         return scoped_queryset(self.queryset.model, self.request.user)
 
+    def get_object(self):
+        # An id the database could not even store is as absent as any other.
+        if not ID_PATTERN.fullmatch(str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))):
+            raise exceptions.NotFound()
+        return super().get_object()
+
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
-    pass
+    """Each write in a savepoint, so that a refused one leaves nothing behind; the answer is
+    the record re-read through get_queryset(), with the annotations a list shows."""
+
+    def _reread(self, serializer):
+        serializer.instance = self.get_queryset().filter(pk=serializer.instance.pk).first() or serializer.instance
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+        self._reread(serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            super().perform_update(serializer)
+        self._reread(serializer)
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            super().perform_destroy(instance)
 
 
 class ScopedReadOnlyModelViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -273,7 +312,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if field.name in attrs:
                 setattr(instance, field.name, attrs[field.name])
         try:
-            instance.full_clean(exclude=[f.name for f in model._meta.many_to_many], validate_unique=False)
+            instance.full_clean(exclude=[f.name for f in model._meta.many_to_many])
         except DjangoValidationError as exc:
             raise serializers.ValidationError(serializers.as_serializer_error(exc))
         return attrs
@@ -282,6 +321,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------
+class IdFilter(django_filters.NumberFilter):
+    """A record id: a positive whole number the database can hold (else 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 def place_filterset(community_path: str, complex_path: str | None = None):
     """A FilterSet base with `district`, `subdistrict`, `community` (and `complex`) id filters
     for records whose path to their Community is `community_path`. Ids, never choices: the
@@ -291,12 +341,12 @@ def place_filterset(community_path: str, complex_path: str | None = None):
         return f"{community_path}__{rest}" if community_path else rest
 
     attrs = {
-        "district": django_filters.NumberFilter(field_name=lookup("subdistrict__district_id"), label=_("district id")),
-        "subdistrict": django_filters.NumberFilter(field_name=lookup("subdistrict_id"), label=_("subdistrict id")),
-        "community": django_filters.NumberFilter(field_name=lookup("id"), label=_("community id")),
+        "district": IdFilter(field_name=lookup("subdistrict__district_id"), label=_("district id")),
+        "subdistrict": IdFilter(field_name=lookup("subdistrict_id"), label=_("subdistrict id")),
+        "community": IdFilter(field_name=lookup("id"), label=_("community id")),
     }
     if complex_path:
-        attrs["complex"] = django_filters.NumberFilter(field_name=f"{complex_path}_id", label=_("complex id"))
+        attrs["complex"] = IdFilter(field_name=f"{complex_path}_id", label=_("complex id"))
     return type("PlaceFilterSet", (django_filters.FilterSet,), attrs)
 
 
@@ -396,5 +446,5 @@ __all__ = [
     "Conflict", "PayloadTooLarge", "ErrorSerializer", "exception_handler", "ApiAutoSchema",
     "ModelPermissions", "RegisterPagination", "TimelinePagination", "ApiViewMixin",
     "ScopedModelViewSet", "ScopedReadOnlyModelViewSet", "ScopedModelSerializer",
-    "ScopedPrimaryKeyRelatedField", "scoped_queryset", "place_filterset", "date_range",
+    "ScopedPrimaryKeyRelatedField", "scoped_queryset", "IdFilter", "place_filterset", "date_range",
 ]

@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "ContractStatusEnum": "properties.models.ContractStatus",
         "CommitteeStatusEnum": "communities.models.CommitteeStatus",
         "ResolutionStatusEnum": "partybranches.models.ResolutionStatus",
+        "EvaluationStatusEnum": "properties.models.EvaluationStatus",
     },
 }
 

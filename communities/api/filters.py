@@ -3,14 +3,14 @@ import django_filters
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import date_range, place_filterset
+from redproperty.api import IdFilter, date_range, place_filterset
 
 from ..models import CommitteeStatus, Community, ComplexType, ManagementMode, MemberRole, OwnersCommittee
 from ..models import OwnersCommitteeMember, ResidentialComplex, Subdistrict
 
 
 class SubdistrictFilter(django_filters.FilterSet):
-    district = django_filters.NumberFilter(field_name="district_id", label=_("district id"))
+    district = IdFilter(field_name="district_id", label=_("district id"))
 
     class Meta:
         model = Subdistrict
@@ -29,7 +29,7 @@ class ResidentialComplexFilter(place_filterset("community")):
     two_way_entry = django_filters.BooleanFilter(
         field_name="has_two_way_entry", label=_("has an active cross-appointment in each direction")
     )
-    firm = django_filters.NumberFilter(method="filter_firm", label=_("id of the firm serving the complex"))
+    firm = IdFilter(method="filter_firm", label=_("id of the firm serving the complex"))
 
     class Meta:
         model = ResidentialComplex
@@ -51,7 +51,7 @@ class OwnersCommitteeFilter(place_filterset("complex__community", complex_path="
 
 
 class OwnersCommitteeMemberFilter(place_filterset("committee__complex__community", complex_path="committee__complex")):
-    committee = django_filters.NumberFilter(field_name="committee_id", label=_("owners' committee id"))
+    committee = IdFilter(field_name="committee_id", label=_("owners' committee id"))
     role = django_filters.ChoiceFilter(choices=MemberRole.choices)
     is_party_member = django_filters.BooleanFilter()
 

@@ -68,6 +68,7 @@ class OwnersCommitteeViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.owners_committee_create(**serializer.validated_data)
+        self._reread(serializer)
 
 
 class OwnersCommitteeMemberViewSet(ScopedModelViewSet):

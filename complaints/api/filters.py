@@ -2,7 +2,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import date_range, place_filterset
+from redproperty.api import IdFilter, date_range, place_filterset
 
 from ..models import Action, Category, Channel, Complaint, ComplaintEvent, HandlerLevel, Status
 
@@ -21,7 +21,7 @@ class ComplaintFilter(place_filterset("complex__community", complex_path="comple
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status (repeat for several)"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     handler_level = django_filters.ChoiceFilter(choices=HandlerLevel.choices)
-    firm = django_filters.NumberFilter(field_name="assigned_firm_id", label=_("assigned firm id"))
+    firm = IdFilter(field_name="assigned_firm_id", label=_("assigned firm id"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("open and past a deadline"))
     submitted_after, submitted_before = date_range("submitted_at__date", _("submission date"))
 
@@ -35,7 +35,7 @@ class ComplaintFilter(place_filterset("complex__community", complex_path="comple
 
 
 class ComplaintEventFilter(place_filterset("complaint__complex__community", complex_path="complaint__complex")):
-    complaint = django_filters.NumberFilter(field_name="complaint_id", label=_("complaint id"))
+    complaint = IdFilter(field_name="complaint_id", label=_("complaint id"))
     action = django_filters.ChoiceFilter(choices=Action.choices)
     is_public = django_filters.BooleanFilter()
     created_after, created_before = date_range("created_at__date", _("date"))

@@ -37,6 +37,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     category_code = serializers.CharField(source="category.code", read_only=True)
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.CharField(source="masked_phone", read_only=True, help_text=_("Masked: 138****5678."))
+    reporter_email = serializers.CharField(read_only=True, help_text=_("Empty when none was given."))
     is_overdue = serializers.BooleanField(read_only=True)
     allowed_actions = serializers.SerializerMethodField(help_text=_("Transitions possible from the current status."))
     photos = PhotoUrlsField(source="attachments", read_only=True)
@@ -131,6 +132,9 @@ class RevealedPhoneSerializer(serializers.Serializer):
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
     tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    # Empty for events that do not change the status (reassign, escalate, phone viewed).
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ComplaintEvent
@@ -166,6 +170,8 @@ class PublicReceiptSerializer(serializers.Serializer):
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = ComplaintEvent
         fields = ["action", "to_status", "note", "actor_label", "created_at"]

@@ -3,7 +3,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import date_range, place_filterset
+from redproperty.api import IdFilter, date_range, place_filterset
 
 from ..models import CrossAppointment, Direction, JointMeeting, MeetingResolution, OrgKind, PartyOrganization
 from ..models import ProjectLevel, RedPropertyProject, ResolutionStatus, ResponsibleSide, ServiceStation, StationKind
@@ -11,9 +11,9 @@ from ..models import ProjectLevel, RedPropertyProject, ResolutionStatus, Respons
 
 class PartyOrganizationFilter(place_filterset("community")):
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices)
-    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent organisation id"))
-    complex = django_filters.NumberFilter(field_name="complexes", label=_("id of a complex the branch covers"))
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
+    parent = IdFilter(field_name="parent_id", label=_("parent organisation id"))
+    complex = IdFilter(field_name="complexes", label=_("id of a complex the branch covers"))
 
     class Meta:
         model = PartyOrganization
@@ -22,8 +22,8 @@ class PartyOrganizationFilter(place_filterset("community")):
 
 class CrossAppointmentFilter(place_filterset("complex__community", complex_path="complex")):
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
-    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
-    party_organization = django_filters.NumberFilter(field_name="party_organization_id", label=_("party organisation id"))
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
+    party_organization = IdFilter(field_name="party_organization_id", label=_("party organisation id"))
     active = django_filters.BooleanFilter(method="filter_active", label=_("in force today"))
     start_date_after, start_date_before = date_range("start_date", _("start date"))
 
@@ -37,9 +37,9 @@ class CrossAppointmentFilter(place_filterset("complex__community", complex_path=
 
 
 class JointMeetingFilter(place_filterset("community")):
-    complex = django_filters.NumberFilter(field_name="complexes", label=_("id of a complex concerned"))
-    firm = django_filters.NumberFilter(field_name="attending_firms", label=_("id of an attending firm"))
-    convened_by = django_filters.NumberFilter(field_name="convened_by_id", label=_("party organisation id"))
+    complex = IdFilter(field_name="complexes", label=_("id of a complex concerned"))
+    firm = IdFilter(field_name="attending_firms", label=_("id of an attending firm"))
+    convened_by = IdFilter(field_name="convened_by_id", label=_("party organisation id"))
     held_on_after, held_on_before = date_range("held_on", _("meeting date"))
 
     class Meta:
@@ -48,7 +48,7 @@ class JointMeetingFilter(place_filterset("community")):
 
 
 class MeetingResolutionFilter(place_filterset("meeting__community")):
-    meeting = django_filters.NumberFilter(field_name="meeting_id", label=_("joint meeting id"))
+    meeting = IdFilter(field_name="meeting_id", label=_("joint meeting id"))
     status = django_filters.ChoiceFilter(choices=ResolutionStatus.choices)
     responsible_side = django_filters.ChoiceFilter(choices=ResponsibleSide.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("past due and not done"))
@@ -65,7 +65,7 @@ class MeetingResolutionFilter(place_filterset("meeting__community")):
 
 class RedPropertyProjectFilter(place_filterset("community", complex_path="complex")):
     level = django_filters.ChoiceFilter(choices=ProjectLevel.choices)
-    year_designated = django_filters.NumberFilter()
+    year_designated = django_filters.NumberFilter(min_value=1900, max_value=2100)
 
     class Meta:
         model = RedPropertyProject

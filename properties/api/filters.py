@@ -2,17 +2,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import date_range, place_filterset
+from redproperty.api import IdFilter, date_range, place_filterset
 
-from ..models import ContractStatus, CreditEvent, CreditEventKind, FeeCollection, FirmStatus, Inspection
-from ..models import PropertyFirm, SatisfactionSurvey, ServiceContract
+from ..models import ConsequenceKind, ContractStatus, CreditEvent, CreditEventKind, EvaluationConsequence
+from ..models import EvaluationStatus, FeeCollection, FirmEvaluation, FirmStatus, Grade, Inspection, PropertyFirm
+from ..models import SatisfactionSurvey, ServiceContract
 
 
 class PropertyFirmFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=FirmStatus.choices)
     has_party_organization = django_filters.BooleanFilter(field_name="has_party_org")
-    complex = django_filters.NumberFilter(method="filter_serving", label=_("id of a complex the firm serves"))
-    community = django_filters.NumberFilter(method="filter_serving", label=_("id of a community the firm serves in"))
+    complex = IdFilter(method="filter_serving", label=_("id of a complex the firm serves"))
+    community = IdFilter(method="filter_serving", label=_("id of a community the firm serves in"))
 
     class Meta:
         model = PropertyFirm
@@ -25,7 +26,7 @@ class PropertyFirmFilter(django_filters.FilterSet):
 
 
 class ServiceContractFilter(place_filterset("complex__community", complex_path="complex")):
-    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
     serving = django_filters.BooleanFilter(method="filter_serving", label=_("active or under exit review"))
     start_date_after, start_date_before = date_range("start_date", _("start date"))
@@ -66,11 +67,36 @@ class SatisfactionSurveyFilter(place_filterset("complex__community", complex_pat
 
 
 class CreditEventFilter(place_filterset("complex__community", complex_path="complex")):
-    firm = django_filters.NumberFilter(field_name="firm_id", label=_("firm id"))
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
     kind = django_filters.ChoiceFilter(choices=CreditEventKind.choices)
     is_verified = django_filters.BooleanFilter()
     occurred_on_after, occurred_on_before = date_range("occurred_on", _("date"))
 
     class Meta:
         model = CreditEvent
+        fields = []
+
+
+class FirmEvaluationFilter(place_filterset("complex__community", complex_path="complex")):
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
+    period = django_filters.CharFilter(label=_("quarter, e.g. 2026Q3"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices)
+    status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices)
+    scheme = IdFilter(field_name="scheme_id", label=_("scheme id"))
+    rollup = django_filters.BooleanFilter(field_name="contract", lookup_expr="isnull",
+                                          label=_("the firm's roll-up (true) or one contract's result (false)"))
+
+    class Meta:
+        model = FirmEvaluation
+        fields = []
+
+
+class EvaluationConsequenceFilter(place_filterset("contract__complex__community", complex_path="contract__complex")):
+    firm = IdFilter(field_name="contract__firm_id", label=_("firm id"))
+    contract = IdFilter(field_name="contract_id", label=_("service contract id"))
+    period = django_filters.CharFilter(label=_("quarter, e.g. 2026Q3"))
+    kind = django_filters.ChoiceFilter(choices=ConsequenceKind.choices)
+
+    class Meta:
+        model = EvaluationConsequence
         fields = []

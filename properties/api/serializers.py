@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from redproperty.api import ScopedModelSerializer
 
-from ..models import CreditEvent, FeeCollection, Inspection, PropertyFirm, SatisfactionSurvey, ServiceContract
+from ..models import CreditEvent, EvaluationConsequence, Grade, EvaluationScheme, FeeCollection, FirmEvaluation, Inspection
+from ..models import PropertyFirm, SatisfactionSurvey, ServiceContract
 
 
 class PropertyFirmSerializer(ScopedModelSerializer):
@@ -73,3 +74,38 @@ class CreditEventSerializer(ScopedModelSerializer):
             "id", "firm", "complex", "kind", "occurred_on", "points", "description", "is_verified",
             "created_at", "updated_at",
         ]
+
+
+class EvaluationSchemeSerializer(serializers.ModelSerializer):
+    """A version of the scoring rules; results keep the version that produced them."""
+
+    class Meta:
+        model = EvaluationScheme
+        fields = [f.name for f in EvaluationScheme._meta.concrete_fields]
+        read_only_fields = fields
+
+
+class FirmEvaluationSerializer(serializers.ModelSerializer):
+    """One quarter's result for a contract, or (contract null) the firm's roll-up."""
+
+    firm_name = serializers.CharField(source="firm.name", read_only=True)
+    scheme_version = serializers.IntegerField(source="scheme.version", read_only=True)
+    explanation = serializers.JSONField(read_only=True, help_text=_("Per dimension: which data, how many records, the figures."))
+    grade = serializers.ChoiceField(choices=Grade.choices, allow_blank=True, read_only=True,
+                                    help_text=_("Empty when the data were insufficient."))
+
+    class Meta:
+        model = FirmEvaluation
+        fields = [
+            "id", "scheme", "scheme_version", "period", "period_start", "period_end", "firm", "firm_name", "contract",
+            "complex", "households", "status", "score_basic_service", "score_satisfaction", "score_response",
+            "score_compliance", "score_party", "bonus", "deduction", "total", "grade", "explanation", "evaluated_at",
+        ]
+        read_only_fields = fields
+
+
+class EvaluationConsequenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationConsequence
+        fields = ["id", "contract", "period", "kind", "evaluation", "reason", "notified_at", "created_at"]
+        read_only_fields = fields

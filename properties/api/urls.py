@@ -9,5 +9,8 @@ router.register("fee-collections", views.FeeCollectionViewSet)
 router.register("inspections", views.InspectionViewSet)
 router.register("satisfaction-surveys", views.SatisfactionSurveyViewSet)
 router.register("credit-events", views.CreditEventViewSet)
+router.register("evaluation-schemes", views.EvaluationSchemeViewSet)
+router.register("firm-evaluations", views.FirmEvaluationViewSet)
+router.register("evaluation-consequences", views.EvaluationConsequenceViewSet)
 
 urlpatterns = router.urls

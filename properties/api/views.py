@@ -1,7 +1,8 @@
 """Viewsets of the properties/ API. Every queryset comes from visible_to()."""
-from redproperty.api import ScopedModelViewSet
+from redproperty.api import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
-from ..models import CreditEvent, FeeCollection, Inspection, PropertyFirm, SatisfactionSurvey, ServiceContract
+from ..models import CreditEvent, EvaluationConsequence, EvaluationScheme, FeeCollection, FirmEvaluation, Inspection
+from ..models import PropertyFirm, SatisfactionSurvey, ServiceContract
 from . import filters, serializers
 
 
@@ -54,3 +55,34 @@ class CreditEventViewSet(ScopedModelViewSet):
     filterset_class = filters.CreditEventFilter
     search_fields = ["description"]
     ordering_fields = ["occurred_on", "points"]
+
+
+class EvaluationSchemeViewSet(ScopedReadOnlyModelViewSet):
+    """Scoring schemes, newest version first (edited in the admin, read-only here)."""
+
+    queryset = EvaluationScheme.objects.none()
+    serializer_class = serializers.EvaluationSchemeSerializer
+    filterset_fields = ["is_active"]
+    ordering_fields = ["version"]
+
+
+class FirmEvaluationViewSet(ScopedReadOnlyModelViewSet):
+    """Quarterly results per contract and per firm (roll-ups), computed by Celery; read-only."""
+
+    queryset = FirmEvaluation.objects.none()
+    serializer_class = serializers.FirmEvaluationSerializer
+    filterset_class = filters.FirmEvaluationFilter
+    search_fields = ["firm__name", "complex__name"]
+    ordering_fields = ["period", "total", "grade"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("firm", "scheme")
+
+
+class EvaluationConsequenceViewSet(ScopedReadOnlyModelViewSet):
+    """What failing quarters set off: rectification notices, exit reviews, vetoes; read-only."""
+
+    queryset = EvaluationConsequence.objects.none()
+    serializer_class = serializers.EvaluationConsequenceSerializer
+    filterset_class = filters.EvaluationConsequenceFilter
+    ordering_fields = ["period", "created_at"]

@@ -1,5 +1,6 @@
 """The registers through /api/v1/: scoping, related-field choices, filters, query counts."""
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from communities.models import OwnersCommittee
 from partybranches.models import Direction
+from properties.models import EvaluationConsequence, EvaluationScheme, FirmEvaluation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,20 @@ def _committee(world, community, cx):
     return committee
 
 
+def _evaluation(world, community, cx, grade="pass"):
+    contract = f.ContractFactory(complex=f.ComplexFactory(community=community))
+    return FirmEvaluation.objects.create(
+        scheme=EvaluationScheme.objects.get(is_active=True), period="2026Q3", period_start=datetime.date(2026, 7, 1),
+        period_end=datetime.date(2026, 9, 30), firm=contract.firm, contract=contract, complex=contract.complex,
+        households=300, status="scored", total=Decimal("72.5"), grade=grade,
+    )
+
+
+def _consequence(world, community, cx):
+    contract = f.ContractFactory(complex=f.ComplexFactory(community=community))
+    return EvaluationConsequence.objects.create(contract=contract, period="2026Q3", kind="rectification", reason="不合格")
+
+
 REGISTERS = {
     "residential-complexes": lambda w, c, cx: f.ContractFactory(complex=f.ComplexFactory(community=c)).complex,
     "owners-committees": _committee,
@@ -64,6 +80,8 @@ REGISTERS = {
     "communities": lambda w, c, cx: f.CommunityFactory(subdistrict=c.subdistrict),
     "complaints": lambda w, c, cx: f.ComplaintFactory(complex=cx),
     "complaint-events": lambda w, c, cx: f.ComplaintEventFactory(complaint__complex=cx),
+    "firm-evaluations": _evaluation,
+    "evaluation-consequences": _consequence,
 }
 
 
@@ -210,6 +228,15 @@ def test_owners_committee_is_created_with_its_members_through_the_service(world,
     assert "complex" in elsewhere.json()["errors"]
 
 
+def test_a_created_record_is_answered_with_its_derived_fields(world, taihe_officer, api_as):
+    response = api_as(taihe_officer).post(
+        "/api/v1/residential-complexes/", {"community": world.shuguang.pk, "name": "新小区"}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["has_two_way_entry"] is False
+    assert response.json()["current_firm"] is None
+
+
 def test_model_validation_runs_before_saving(world, district_officer, api_as):
     response = api_as(district_officer).post("/api/v1/property-firms/", {"name": "新物业", "credit_code": "123"}, format="json")
     assert response.status_code == 400
@@ -219,8 +246,10 @@ def test_model_validation_runs_before_saving(world, district_officer, api_as):
 # ---------------------------------------------------------------------------
 # Permissions
 # ---------------------------------------------------------------------------
-def test_reading_needs_the_view_permission(world, juhe_firm_staff, outsider, api_as):
+def test_reading_needs_the_view_permission(world, juhe_firm_staff, outsider, shuguang_worker, district_officer, api_as):
     assert api_as(juhe_firm_staff).get("/api/v1/fee-collections/").status_code == 403
+    assert api_as(shuguang_worker).get("/api/v1/evaluation-schemes/").status_code == 403
+    assert api_as(district_officer).get("/api/v1/evaluation-schemes/").json()["count"] >= 1
     assert api_as(outsider).get("/api/v1/residential-complexes/").status_code == 403
 
 
@@ -301,6 +330,15 @@ FILTERS = [
                                     completed_on=datetime.date(2026, 10, 20)))),
     ("red-property-projects", {"level": "city"},
      lambda w: (f.RedProjectFactory(community=w.hepinglu, level="city"), f.RedProjectFactory(community=w.hepinglu))),
+    ("firm-evaluations", {"grade": "fail"},
+     lambda w: (_evaluation(w, w.hepinglu, None, grade="fail"), _evaluation(w, w.hepinglu, None))),
+    ("firm-evaluations", {"firm": "juhe"},
+     lambda w: (FirmEvaluation.objects.create(
+         scheme=EvaluationScheme.objects.get(is_active=True), period="2026Q3", period_start=datetime.date(2026, 7, 1),
+         period_end=datetime.date(2026, 9, 30), firm=w.juhe, status="insufficient"), _evaluation(w, w.hepinglu, None))),
+    ("evaluation-consequences", {"kind": "rectification"},
+     lambda w: (_consequence(w, w.hepinglu, None), EvaluationConsequence.objects.create(
+         contract=w.heleju_contract, period="2026Q3", kind="exit_review", reason="连续两季度不合格"))),
     ("service-stations", {"kind": "district_centre"},
      lambda w: (f.StationFactory(kind="district_centre", complex=None, district=w.guandu),
                 f.StationFactory(complex=w.heleju))),

@@ -1,0 +1,81 @@
+"""schemathesis against our own OpenAPI schema, in-process on the WSGI app, with the demo
+district loaded and the demo district officer's token: no server errors, every response
+matching the schema (status code documented, body, content type, headers).
+
+Runs in CI as part of the suite, on SQLite and on PostgreSQL. Deterministic (derandomized)
+and bounded (EXAMPLES per operation) so that it stays well under two minutes.
+"""
+import importlib
+import io
+import os
+
+import hypothesis
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.db.migrations.executor import MigrationExecutor
+from hypothesis import HealthCheck, Phase
+from rest_framework.authtoken.models import Token
+
+from redproperty.roles import sync_role_groups
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          response_headers_conformance]
+
+
+@pytest.fixture
+def keep_connection():
+    """Django's handler closes the database connection after each request; inside a test that
+    would end the test's transaction on PostgreSQL. Django's own test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def seed_reference_data():
+    """Re-run the data migrations the demo builds on (role groups, categories, default scheme):
+    a transactional test earlier on the same worker may have flushed their rows. They are
+    idempotent and run on the migrations' own app registry, as in `migrate`."""
+    state_apps = MigrationExecutor(connection).loader.project_state().apps
+    seed_categories = importlib.import_module("complaints.migrations.0004_seed_categories").seed
+    default_scheme = importlib.import_module("properties.migrations.0003_default_scheme").create_default_scheme
+    for step in (sync_role_groups, seed_categories, default_scheme):
+        step(state_apps, None)
+
+
+def test_every_operation_conforms_to_the_schema(keep_connection):
+    seed_reference_data()
+    call_command("load_demo", stdout=io.StringIO())
+    token = Token.objects.create(user=get_user_model().objects.get(username="district"))
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    failures = {}
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @hypothesis.given(case=operation.as_strategy())
+        @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        def check(case):
+            response = case.call(headers={"Authorization": f"Token {token.key}"})
+            case.validate_response(response, checks=CHECKS)
+
+        try:
+            check()
+        except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failures, report them together
+            failures[operation.label] = f"{type(exc).__name__}: {str(exc)[:1500]}"
+
+    assert not failures, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
