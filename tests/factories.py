@@ -34,7 +34,7 @@ class SubdistrictFactory(factory.django.DjangoModelFactory):
         model = cm.Subdistrict
 
     district = factory.SubFactory(DistrictFactory)
-    code = factory.Sequence(lambda n: f"530111{100 + n:03d}")
+    code = factory.Sequence(lambda n: f"530111{100 + n % 900:03d}")
     name = factory.Sequence(lambda n: f"街道{n}")
 
 
