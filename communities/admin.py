@@ -144,8 +144,10 @@ class OwnersCommitteeAdmin(ScopedModelAdmin):
     inlines = [CommitteeMemberInline]
 
     def get_queryset(self, request):
-        """Scoped committees with member count and `is_red` annotated (no query per row)."""
-        return super().get_queryset(request).with_red()
+        """Scoped committees with member count and `is_red` annotated, and the complex that
+        names them joined (no query per row, in the list or in autocomplete answers). The list's
+        own list_select_related is skipped once a queryset joins anything, hence the community."""
+        return super().get_queryset(request).with_red().select_related(*self.list_select_related)
 
     @admin.display(description=_("community"), ordering="complex__community__code")
     def community(self, obj):

@@ -129,6 +129,11 @@ class ServiceContractAdmin(ComplexRecordAdmin):
     date_hierarchy = "start_date"
     actions = ["put_under_exit_review"]
 
+    def get_queryset(self, request):
+        # A contract is named by its firm and complex: joined for autocomplete answers too (and
+        # as the list needs, since the list skips list_select_related once anything is joined).
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
     @admin.action(description=_("Put under exit review"), permissions=["change"])
     def put_under_exit_review(self, request, queryset):
         """Asks for the reason on a page of its own, then calls contracts_put_under_exit_review."""

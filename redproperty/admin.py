@@ -29,7 +29,9 @@ or put `ScopedAdminMixin` first in the bases of any ModelAdmin or inline. What i
   choices, so filter sidebars do not leak the names of other communities' records.
 
 Admins that add derived columns override `get_queryset`, call `super()` first and annotate
-the scoped queryset (annotations after the jurisdiction filter).
+the scoped queryset (annotations after the jurisdiction filter). Mind that the changelist
+skips `list_select_related` when `get_queryset` already joins anything: a `get_queryset`
+that calls `select_related` must name everything the list needs.
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import OwnersCommittee, ResidentialComplex
@@ -194,3 +196,24 @@ def test_history_of_an_out_of_scope_record_is_not_shown(world, shuguang_worker, 
     committee.refresh_from_db()
     assert committee.term_end.year == 2029
     assert OwnersCommittee.objects.count() == 1
+
+
+@pytest.mark.parametrize("source, target_factory", [
+    (("partybranches", "crossappointment", "owners_committee"), lambda c: f.CommitteeFactory(complex=c)),
+    (("properties", "servicecontract", "successor"), lambda c: f.ContractFactory(complex=c)),
+])
+def test_autocomplete_answers_cost_the_same_for_1_and_10_records(source, target_factory, world, district_officer,
+                                                                  as_user):
+    app_label, model_name, field_name = source
+    client = as_user(district_officer)
+    url = reverse("admin:autocomplete")
+    params = {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""}
+    counts = []
+    for rows in (1, 9):
+        for _ in range(rows):
+            target_factory(f.ComplexFactory(community=world.shuguang))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        counts.append((len(queries), len(response.json()["results"])))
+    assert counts[0][0] == counts[1][0]
+    assert counts[1][1] >= 10
