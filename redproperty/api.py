@@ -307,7 +307,10 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         model = self.Meta.model
         concrete = model._meta.concrete_fields
         # A copy, so that a failed validation leaves the stored instance untouched.
-        instance = model() if self.instance is None else model(**{f.attname: getattr(self.instance, f.attname) for f in concrete})
+        instance = model()
+        if self.instance is not None:
+            instance = model(**{f.attname: getattr(self.instance, f.attname) for f in concrete})
+            instance._state.adding, instance._state.db = False, self.instance._state.db  # unique checks skip itself
         for field in concrete:
             if field.name in attrs:
                 setattr(instance, field.name, attrs[field.name])

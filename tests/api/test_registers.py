@@ -374,3 +374,47 @@ def test_page_size_is_capped_at_200(world, district_officer, api_as):
     assert len(response.json()["results"]) == 2
     assert response.json()["count"] == 3
     assert api_as(district_officer).get("/api/v1/inspections/", {"page": 9}).status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Updates and deletes
+# ---------------------------------------------------------------------------
+def test_update_in_scope_and_refuse_moving_a_record_out_of_it(world, shuguang_worker, api_as):
+    mine = f.FeeCollectionFactory(complex=world.shuguang_complex)
+    theirs = f.FeeCollectionFactory(complex=world.heleju)
+    client = api_as(shuguang_worker)
+
+    changed = client.patch(f"/api/v1/fee-collections/{mine.pk}/", {"paid_amount": "36000.00"}, format="json")
+    moved = client.patch(f"/api/v1/fee-collections/{mine.pk}/", {"complex": world.heleju.pk}, format="json")
+    foreign = client.patch(f"/api/v1/fee-collections/{theirs.pk}/", {"paid_amount": "1.00"}, format="json")
+    too_much = client.patch(f"/api/v1/fee-collections/{mine.pk}/", {"paid_amount": "99999.00"}, format="json")
+
+    assert changed.status_code == 200 and changed.json()["collection_rate"] == "100.0"
+    assert moved.status_code == 400 and "complex" in moved.json()["errors"]
+    assert foreign.status_code == 404
+    assert too_much.status_code == 400 and "paid_amount" in too_much.json()["errors"]
+    mine.refresh_from_db()
+    assert (mine.complex, str(mine.paid_amount)) == (world.shuguang_complex, "36000.00")
+
+
+def test_district_staff_cannot_attach_a_contract_to_another_districts_complex(world, district_officer, api_as):
+    elsewhere = f.ComplexFactory(community__subdistrict__district=f.DistrictFactory(code="530102", name="五华区"))
+    body = {"firm": world.juhe.pk, "start_date": "2026-01-01", "fee_standard": "1.00"}
+    client = api_as(district_officer)
+
+    refused = client.post("/api/v1/service-contracts/", {**body, "complex": elsewhere.pk}, format="json")
+    second = client.post("/api/v1/service-contracts/", {**body, "complex": world.shuguang_east.pk}, format="json")
+    created = client.post("/api/v1/service-contracts/", {**body, "complex": world.shuguang_complex.pk}, format="json")
+
+    assert refused.status_code == 400 and "complex" in refused.json()["errors"]
+    assert second.status_code == 400  # the complex already has a serving contract (a database constraint)
+    assert created.status_code == 201, created.content
+
+
+def test_deleting_a_record_others_refer_to_is_a_409(world, district_officer, api_as):
+    client = api_as(district_officer)
+    spare = f.ComplexFactory(community=world.hepinglu)
+
+    assert client.delete(f"/api/v1/residential-complexes/{world.heleju.pk}/").status_code == 409  # has a contract
+    assert client.delete(f"/api/v1/residential-complexes/{spare.pk}/").status_code == 204
+    assert client.get(f"/api/v1/residential-complexes/{world.heleju.pk}/").status_code == 200
