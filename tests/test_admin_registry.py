@@ -213,3 +213,12 @@ def test_changelist_query_count_does_not_grow_with_rows(record, world, district_
     assert counts[0] == counts[1] == EXPECTED_QUERIES[record.model], [
         q["sql"] for q in queries.captured_queries
     ]
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=_id)
+def test_add_page_opens_for_district_staff_or_says_why_not(record, world, district_officer, client):
+    client.force_login(district_officer)
+    info = record.model._meta.app_label, record.model._meta.model_name
+    response = client.get(reverse("admin:%s_%s_add" % info))
+    # Committee members are added on their committee's page; everything else here is district staff's to add.
+    assert response.status_code == (403 if record.model is cm.OwnersCommitteeMember else 200)
