@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -428,6 +428,17 @@ class OverviewView(ApiViewMixin, APIView):
         })
 
 
+@extend_schema(exclude=True)
+class NotFoundView(ApiViewMixin, APIView):
+    """Any other path under /api/: the same JSON 404 as a missing record, not Django's HTML page."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+
 def get_urls():
     """URL patterns mounted at /api/ by redproperty/urls.py."""
     v1 = [
@@ -442,6 +453,7 @@ def get_urls():
         path("v1/", include((v1, "api"), namespace="api")),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+        re_path(r"^", NotFoundView.as_view()),
     ]
 
 

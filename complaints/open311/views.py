@@ -11,10 +11,13 @@
 """
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +32,7 @@ from . import serializers
 from .rendering import error_response, respond
 
 MAX_PAGE_SIZE = 200
+DEFAULT_WINDOW = datetime.timedelta(days=90)
 DEFAULT_PAGE_SIZE = 100
 
 
@@ -171,6 +175,9 @@ def _filtered(request, queryset):
             queryset = queryset.exclude(status__in=OPEN_STATUSES)
     if errors:
         raise Open311Error(400, *errors)
+    if not any(params.get(name) for name in ("service_request_id", "start_date", "end_date")):
+        # The spec's default: requests of the last 90 days.
+        queryset = queryset.filter(submitted_at__gte=timezone.now() - DEFAULT_WINDOW)
     return queryset
 
 
@@ -179,7 +186,8 @@ def _filtered(request, queryset):
 @_handled
 def request_list(request, fmt):
     """GET: requests in the key's jurisdiction, newest first (service_request_id, service_code,
-    start_date, end_date, status, page, page_size). POST: file a new request."""
+    start_date, end_date, status, page, page_size); without ids or dates, the last 90 days.
+    POST: file a new request."""
     if request.method == "POST":
         return _request_create(request, fmt)
     user = integrator(request, "complaints.view_complaint")

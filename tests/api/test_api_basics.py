@@ -54,6 +54,13 @@ def test_error_shape_for_404_and_405(world, district_officer, api_as):
     assert not_allowed.json()["code"] == "method_not_allowed"
 
 
+def test_an_unknown_api_path_is_a_json_404(client):
+    for url in ("/api/v1/no-such-register/", "/api/v1/complaints/abc/def/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
 def test_overview_counts_the_callers_jurisdiction(world, shuguang_worker, district_officer, api_as):
     f.ComplaintFactory(complex=world.shuguang_complex)
     f.ComplaintFactory(complex=world.heleju)

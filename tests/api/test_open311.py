@@ -258,6 +258,16 @@ def test_request_filters(client, world, category, hotline_key, district_officer,
     assert [r["service_request_id"] for r in body] == [{"old": old, "new": new}[expected].tracking_code]
 
 
+def test_without_dates_the_last_90_days(client, world, category, hotline_key):
+    old = file(world.heleju, category, submitted_at=timezone.now() - datetime.timedelta(days=100))
+    recent = file(world.heleju, category)
+    default = client.get("/open311/v2/requests.json", {"api_key": hotline_key}).json()
+    dated = client.get("/open311/v2/requests.json", {"api_key": hotline_key, "start_date": "2020-01-01T00:00:00+08:00"})
+    assert [r["service_request_id"] for r in default] == [recent.tracking_code]
+    assert len(dated.json()) == 2
+    assert old.tracking_code in {r["service_request_id"] for r in dated.json()}
+
+
 def test_request_ids_and_paging(client, world, category, hotline_key, district_officer):
     old, new = _two(world, category, district_officer)
     by_ids = client.get("/open311/v2/requests.json", {"api_key": hotline_key,
