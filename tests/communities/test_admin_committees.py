@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from communities.models import MemberRole, OwnersCommittee, OwnersCommitteeMember
 from tests import factories as f
@@ -52,7 +53,9 @@ def post(client, data, url=ADD_URL):
 
 
 def inline_errors(response):
-    return [str(e) for formset in response.context["inline_admin_formsets"] for e in formset.formset.non_form_errors()]
+    """The member list's errors as English text (the page was asked for in English)."""
+    with translation.override("en"):
+        return [str(e) for formset in response.context["inline_admin_formsets"] for e in formset.formset.non_form_errors()]
 
 
 @pytest.mark.parametrize("count", [4, 6, 12])
@@ -92,7 +95,8 @@ def test_a_six_year_term_is_refused(world, district_officer, as_user):
     data = committee_form(world.shuguang_complex, members(5), term_start="2026-01-01", term_end="2032-01-01")
     response = post(as_user(district_officer), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["term_end"] == ["A term lasts at most 5 years."]
+    with translation.override("en"):
+        assert response.context["adminform"].form.errors["term_end"] == ["A term lasts at most 5 years."]
     assert not OwnersCommittee.objects.exists()
     assert not OwnersCommitteeMember.objects.exists()
 

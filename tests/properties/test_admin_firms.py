@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from communities.services import staff_user_create
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
@@ -45,7 +46,9 @@ def contract_form(complex, firm, **changes):
 
 
 def errors(response):
-    return {field: [str(e) for e in errs] for field, errs in response.context["adminform"].form.errors.items()}
+    """The form's errors as English text (the page was asked for in English)."""
+    with translation.override("en"):
+        return {field: [str(e) for e in errs] for field, errs in response.context["adminform"].form.errors.items()}
 
 
 def test_a_corrupted_credit_code_is_refused(world, district_officer, as_user):
@@ -111,7 +114,8 @@ def test_two_new_active_contracts_for_one_complex_on_the_firm_page_are_refused(w
     )
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][1].formset
-    assert [str(e) for e in formset.non_form_errors()] == ["This complex already has an active service contract."]
+    with translation.override("en"):
+        assert [str(e) for e in formset.non_form_errors()] == ["This complex already has an active service contract."]
     assert PropertyFirm.objects.count() == 2
     assert ServiceContract.objects.count() == 2
 
