@@ -53,9 +53,10 @@ def test_committee_of_eleven_without_a_party_majority_is_not_red(world):
     ids=["four", "thirteen", "two directors", "no director"],
 )
 def test_committee_with_unlawful_members_is_refused_whole(world, rows, message):
-    with override("en"), pytest.raises(ValidationError) as exc_info:
-        owners_committee_create(complex=world.shuguang_complex, members=rows, **TERM)
-    assert exc_info.value.messages == [message]
+    with override("en"):
+        with pytest.raises(ValidationError) as exc_info:
+            owners_committee_create(complex=world.shuguang_complex, members=rows, **TERM)
+        assert exc_info.value.messages == [message]
     assert nothing_saved()
 
 

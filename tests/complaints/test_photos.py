@@ -12,6 +12,13 @@ from complaints.photos import MAX_PHOTO_BYTES, MAX_STORED_SIDE, clean_photo
 from tests.complaints.photo_files import GPS_IFD, image_bytes, jpeg_with_gps, png_bomb, upload
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals' messages are lazy: they are translated when a test reads them."""
+    with translation.override("en"):
+        yield
+
+
 def refusal(data, name="photo.jpg") -> ValidationError:
     with pytest.raises(ValidationError) as caught, translation.override("en"):
         clean_photo(upload(data, name))
