@@ -335,6 +335,20 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class SubsetFilter(django_filters.BooleanFilter):
+    """true: the rows a QuerySet method returns (`active`, `overdue`, ...); false: all the others."""
+
+    def __init__(self, subset: str, *args, **kwargs):
+        self.subset = subset
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        rows = getattr(qs, self.subset)()
+        return rows if value else qs.exclude(pk__in=rows.values("pk"))
+
+
 def place_filterset(community_path: str, complex_path: str | None = None):
     """A FilterSet base with `district`, `subdistrict`, `community` (and `complex`) id filters
     for records whose path to their Community is `community_path`. Ids, never choices: the
@@ -461,5 +475,5 @@ __all__ = [
     "Conflict", "PayloadTooLarge", "ErrorSerializer", "exception_handler", "ApiAutoSchema",
     "ModelPermissions", "RegisterPagination", "TimelinePagination", "ApiViewMixin",
     "ScopedModelViewSet", "ScopedReadOnlyModelViewSet", "ScopedModelSerializer",
-    "ScopedPrimaryKeyRelatedField", "scoped_queryset", "IdFilter", "place_filterset", "date_range",
+    "ScopedPrimaryKeyRelatedField", "scoped_queryset", "IdFilter", "SubsetFilter", "place_filterset", "date_range",
 ]

@@ -2,7 +2,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import IdFilter, date_range, place_filterset
+from redproperty.api import IdFilter, SubsetFilter, date_range, place_filterset
 
 from ..models import Action, Category, Channel, Complaint, ComplaintEvent, HandlerLevel, Status
 
@@ -22,16 +22,12 @@ class ComplaintFilter(place_filterset("complex__community", complex_path="comple
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     handler_level = django_filters.ChoiceFilter(choices=HandlerLevel.choices)
     firm = IdFilter(field_name="assigned_firm_id", label=_("assigned firm id"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("open and past a deadline"))
+    overdue = SubsetFilter("overdue", label=_("open and past a deadline"))
     submitted_after, submitted_before = date_range("submitted_at__date", _("submission date"))
 
     class Meta:
         model = Complaint
         fields = []
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = queryset.overdue()
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 class ComplaintEventFilter(place_filterset("complaint__complex__community", complex_path="complaint__complex")):

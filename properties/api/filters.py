@@ -2,7 +2,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from redproperty.api import IdFilter, date_range, place_filterset
+from redproperty.api import IdFilter, SubsetFilter, date_range, place_filterset
 
 from ..models import ConsequenceKind, ContractStatus, CreditEvent, CreditEventKind, EvaluationConsequence
 from ..models import EvaluationStatus, FeeCollection, FirmEvaluation, FirmStatus, Grade, Inspection, PropertyFirm
@@ -28,17 +28,13 @@ class PropertyFirmFilter(django_filters.FilterSet):
 class ServiceContractFilter(place_filterset("complex__community", complex_path="complex")):
     firm = IdFilter(field_name="firm_id", label=_("firm id"))
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices)
-    serving = django_filters.BooleanFilter(method="filter_serving", label=_("active or under exit review"))
+    serving = SubsetFilter("active", label=_("active or under exit review"))
     start_date_after, start_date_before = date_range("start_date", _("start date"))
     end_date_after, end_date_before = date_range("end_date", _("end date"))
 
     class Meta:
         model = ServiceContract
         fields = []
-
-    def filter_serving(self, queryset, name, value):
-        serving = queryset.active()
-        return serving if value else queryset.exclude(pk__in=serving.values("pk"))
 
 
 class FeeCollectionFilter(place_filterset("complex__community", complex_path="complex")):
