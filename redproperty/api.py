@@ -33,6 +33,7 @@ from rest_framework import exceptions, filters, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
@@ -228,6 +229,9 @@ class ApiViewMixin:
     the one error shape, and the schema with error codes."""
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # JSON only: the browsable API's forms would list every related record as a choice.
+    # People read the API through Swagger UI (/api/docs/).
+    renderer_classes = [JSONRenderer]
     schema = ApiAutoSchema()
 
     def get_exception_handler(self):

@@ -95,3 +95,9 @@ def test_swagger_ui_is_served_from_local_files(client):
     html = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_a_browser_gets_json_not_forms_listing_every_record(world, district_officer, client):
+    client.force_login(district_officer)
+    response = client.get("/api/v1/complaints/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response["Content-Type"] == "application/json"
