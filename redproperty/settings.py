@@ -218,7 +218,6 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
-        "public_submit": env.str("THROTTLE_PUBLIC_SUBMIT", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
