@@ -103,7 +103,8 @@ def working_broker(request, tmp_path):
     else:
         folder = str(tmp_path / "broker")
         os.makedirs(folder)
-        with broker("filesystem://", {"data_folder_in": folder, "data_folder_out": folder}):
+        options = {"data_folder_in": folder, "data_folder_out": folder, "control_folder": str(tmp_path / "control")}
+        with broker("filesystem://", options):
             yield request.param
 
 
