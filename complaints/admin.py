@@ -1,18 +1,22 @@
 """Staff handle complaints in the admin: a scoped list with overdue rows highlighted, the
 timeline inline, and a button (with a small form where a reason or note is needed) for each
-transition, each calling complaints/services.py. Phone numbers and emails are masked unless
+transition, each calling complaints/services.py. Staff with `complaints.add_complaint` file a
+complaint for a resident who phoned or walked in (the add page, through complaint_submit). Phone numbers and emails are masked unless
 the user holds `complaints.view_reporter_phone`; an anonymous reporter's name is hidden from
 firm staff. Nothing here changes a status on its own."""
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,7 +25,8 @@ from redproperty.admin import ScopedModelAdmin, ScopedTabularInline
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
 from . import services
-from .models import Action, Attachment, Category, Complaint, ComplaintEvent, RatesSnapshot
+from .models import Action, Attachment, Category, Channel, Complaint, ComplaintEvent, RatesSnapshot
+from .portal.forms import PhotosField
 
 PHONE_PERMISSION = "complaints.view_reporter_phone"
 
@@ -105,6 +110,48 @@ STAFF_ACTIONS = {
     Action.REASSIGN: (services.complaint_reassign, ReassignForm, _("Reassign")),
     Action.ESCALATE: (services.complaint_escalate, TransitionForm, _("Escalate")),
 }
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: under its field, else above the form."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# ---------------------------------------------------------------------------
+# Filing a complaint for a resident (the add page)
+# ---------------------------------------------------------------------------
+# The ways a resident reaches staff; the portal, API and Open311 file their own complaints.
+FILING_CHANNELS = [Channel.PHONE, Channel.WALK_IN, Channel.HOTLINE, Channel.WECHAT]
+FILING_FIELDSETS = [
+    (None, {"fields": ["complex", "category", "channel", "description", "location_detail", "photos"]}),
+    (_("Reporter"), {"fields": ["reporter_name", "reporter_phone", "reporter_email", "is_anonymous"]}),
+]
+
+
+class ComplaintFilingForm(forms.Form):
+    """What a staff member takes down from a resident who phoned or came in. Checks the shape
+    only; complaint_submit checks again (phone, category), routes and sets the due times.
+
+    The complex is chosen among the complexes the user may see (the admin's scoped foreign-key
+    choices, with its autocomplete); labels come from the Complaint model."""
+
+    def __init__(self, *args, model_admin, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = Complaint._meta.get_field
+        self.fields["complex"] = model_admin.formfield_for_foreignkey(field("complex"), request)
+        self.fields["category"] = model_admin.formfield_for_foreignkey(
+            field("category"), request, queryset=Category.objects.active())
+        self.fields["channel"] = forms.ChoiceField(
+            label=capfirst(field("channel").verbose_name), initial=Channel.PHONE,
+            choices=[(channel.value, channel.label) for channel in FILING_CHANNELS])
+        self.fields["description"] = field("description").formfield(widget=forms.Textarea(attrs={"rows": 5}))
+        self.fields["location_detail"] = field("location_detail").formfield()
+        self.fields["photos"] = PhotosField(
+            label=_("Photos (optional)"), required=False,
+            help_text=_("Up to 3 photos, JPEG, PNG or WebP, at most 5 MB each. Location data is removed."))
+        for name in ("reporter_name", "reporter_phone", "reporter_email", "is_anonymous"):
+            self.fields[name] = field(name).formfield()
 
 
 # ---------------------------------------------------------------------------
@@ -213,9 +260,9 @@ class ComplaintAdmin(ScopedModelAdmin):
     # through the transitions.
     editable_fields = ["category", "location_detail"]
 
-    def has_add_permission(self, request):
-        # Complaints come in through the portal, the API and Open311 (complaint_submit).
-        return False
+    # The add page's complex picker (the form is ComplaintFilingForm; on the change page the
+    # complex is read-only).
+    autocomplete_fields = ["complex"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -309,8 +356,52 @@ class ComplaintAdmin(ScopedModelAdmin):
                 if action in STAFF_ACTIONS:
                     url = reverse("admin:complaints_complaint_transition", args=[obj.pk, action])
                     buttons.append((url, STAFF_ACTIONS[action][2]))
-        extra_context = {**(extra_context or {}), "transition_buttons": buttons}
+        # Filing is its own page; the change page keeps only "Save" and "Save and continue".
+        extra_context = {**(extra_context or {}), "transition_buttons": buttons, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """File a complaint for a resident through complaint_submit, with the user as actor.
+
+        A refusal by the service shows on the form and saves nothing. On success the user
+        lands on the new complaint (or, with "Save and add another", on a fresh form) with
+        its tracking code to read out to the resident."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        data = (request.POST, request.FILES) if request.method == "POST" else ()
+        form = ComplaintFilingForm(*data, model_admin=self, request=request)
+        if data and form.is_valid():
+            try:
+                with transaction.atomic():
+                    complaint = services.complaint_submit(actor=request.user, **form.cleaned_data)
+                    self.log_addition(request, complaint, [{"added": {}}])
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                self.message_user(request, _(
+                    "Complaint filed. Its tracking code is %(code)s: read it out to the resident, who can "
+                    "follow the complaint with it.") % {"code": complaint.tracking_code}, messages.SUCCESS)
+                if "_addanother" in request.POST:
+                    return HttpResponseRedirect(request.path)
+                return HttpResponseRedirect(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+        adminform = helpers.AdminForm(form, FILING_FIELDSETS, {}, model_admin=self)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("File a complaint for a resident"),
+            "adminform": adminform,
+            "object_id": None,
+            "original": None,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + adminform.media,
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            # "Save" already opens the new complaint.
+            "show_save_and_continue": False,
+            **(extra_context or {}),
+        }
+        return self.render_change_form(request, context, add=True, form_url=form_url)
 
     def _complaint_or_redirect(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))
@@ -338,8 +429,7 @@ class ComplaintAdmin(ScopedModelAdmin):
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 return HttpResponseRedirect(change_url)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                _add_service_errors(form, exc)
             else:
                 self.message_user(request, _("%(action)s: done.") % {"action": label}, messages.SUCCESS)
                 return HttpResponseRedirect(change_url)
