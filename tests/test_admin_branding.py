@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def _fast_password_hasher(settings):
 
 
 def test_login_page_names_the_platform(client):
-    page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = in_english(client).get(reverse("admin:login")).content.decode()
     assert "<title>Log in | Red Property platform</title>" in page
     assert "Django administration" not in page
 
@@ -21,7 +22,7 @@ def test_login_page_names_the_platform(client):
 def test_index_is_chinese_by_default_and_english_on_request(district_officer, as_user):
     client = as_user(district_officer)
     assert '<html lang="zh-hans"' in client.get(reverse("admin:index")).content.decode()
-    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = in_english(client).get(reverse("admin:index")).content.decode()
     assert '<html lang="en"' in page
     assert '<a href="/admin/">Red Property platform</a>' in page
     assert "Red Property platform administration" in page

@@ -23,6 +23,7 @@ from partybranches import models as pm
 from properties import models as prm
 from redproperty.admin import ScopedAdminMixin
 from tests import factories as f
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def test_community_workers_list_and_open_only_their_own_records(record, world, s
         assert theirs not in listed
         assert client.get(change_url(mine)).status_code == 200
         # Someone else's record looks exactly like one that does not exist.
-        response = client.get(change_url(theirs), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        response = in_english(client).get(change_url(theirs), follow=True)
         assert response.redirect_chain == [(reverse("admin:index"), 302)]
         assert "doesn’t exist" in str(list(response.context["messages"])[0])
         history = reverse(f"admin:{record.model._meta.app_label}_{record.model._meta.model_name}_history",
@@ -154,9 +155,9 @@ def test_community_workers_list_and_open_only_their_own_records(record, world, s
 
 def test_missing_and_out_of_scope_ids_get_the_same_answer(world, shuguang_worker, client):
     client.force_login(shuguang_worker)
-    missing = client.get(reverse("admin:communities_residentialcomplex_change", args=[999999]),
-                         HTTP_ACCEPT_LANGUAGE="en", follow=True)
-    hidden = client.get(change_url(world.heleju), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    missing = in_english(client).get(reverse("admin:communities_residentialcomplex_change", args=[999999]),
+                         follow=True)
+    hidden = in_english(client).get(change_url(world.heleju), follow=True)
     assert hidden.redirect_chain == missing.redirect_chain
     assert [str(m).replace(str(world.heleju.pk), "ID") for m in hidden.context["messages"]] == [
         str(m).replace("999999", "ID") for m in missing.context["messages"]

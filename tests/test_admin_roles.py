@@ -15,6 +15,7 @@ from communities.models import OwnersCommittee, ResidentialComplex
 from properties.models import Inspection
 from redproperty.roles import ROLE_GROUPS
 from tests import factories as f
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +71,8 @@ def _role_of(user):
 def test_change_page_of_an_out_of_scope_complex_behaves_like_a_missing_one(persona, world, as_user):
     client = as_user(persona)
     for complex in ResidentialComplex.objects.all():
-        response = client.get(reverse("admin:communities_residentialcomplex_change", args=[complex.pk]),
-                              HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        response = in_english(client).get(reverse("admin:communities_residentialcomplex_change", args=[complex.pk]),
+                              follow=True)
         if complex.name in VISIBLE_COMPLEXES[_role_of(persona)]:
             assert response.redirect_chain == []
             assert response.context["original"] == complex

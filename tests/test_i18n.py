@@ -174,7 +174,12 @@ def test_admin_login_is_chinese_by_default_and_english_on_request(client):
     assert '<html lang="zh-hans"' in page
     assert "<title>登录 | 红色物业平台</title>" in page
 
-    page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # An English-locale browser alone does not change the language: the switch does.
+    page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "<title>登录 | 红色物业平台</title>" in page
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("admin:login")).content.decode()
     assert "<title>Log in | Red Property platform</title>" in page
     assert "红色物业平台" not in page
 
@@ -218,6 +223,10 @@ def test_portal_home_is_chinese_by_default_and_english_on_request(client):
     assert '<html lang="zh-hans"' in page
     assert "反映您身边的小区问题" in page and "红色物业" in page
 
-    page = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "反映您身边的小区问题" in page
+
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/portal/"}, follow=True)
+    page = response.content.decode()
     assert "Tell us about a problem where you live" in page
     assert "反映您身边的小区问题" not in page

@@ -26,12 +26,14 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """`new_page(**context_options)`: a page in a fresh browser context (its own cookies)."""
+def new_page(browser, live_server):
+    """`new_page(**context_options)`: a page in a fresh browser context (its own cookies), with
+    English chosen through the language cookie, as the language switch would set it."""
     contexts = []
 
     def make(**options):
         context = browser.new_context(locale="en-US", **options)
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from communities.models import MemberRole, OwnersCommittee, OwnersCommitteeMember
 from tests import factories as f
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def committee_form(complex, member_list, term_start="2026-01-01", term_end="2030
 
 
 def post(client, data, url=ADD_URL):
-    return client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    return in_english(client).post(url, data)
 
 
 def inline_errors(response):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from communities.models import StaffProfile
 from redproperty.roles import ROLE_GROUPS
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_changing_the_role_changes_the_group(world, district_officer, shuguang_w
 
 def test_a_role_with_the_wrong_jurisdiction_is_refused(world, district_officer, newcomer, as_user):
     data = profile_form(newcomer, "district", community=world.shuguang)
-    response = as_user(district_officer).post(ADD_URL, data, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(as_user(district_officer)).post(ADD_URL, data)
     assert response.status_code == 200
     assert set(response.context["adminform"].form.errors) == {"district", "community"}
     assert not StaffProfile.objects.filter(user=newcomer).exists()

@@ -13,8 +13,8 @@ from django.utils import timezone
 from complaints import services as s
 from complaints.models import Action, Category, Complaint, ComplaintEvent, Status
 from tests import factories as f
+from tests.conftest import in_english
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LIST = reverse("admin:complaints_complaint_changelist")
 
 
@@ -97,7 +97,7 @@ def test_overdue_rows_are_highlighted(world, as_user, shuguang_worker):
                               due_resolve_at=past + datetime.timedelta(days=7))
     fresh = f.ComplaintFactory(complex=world.shuguang_complex)
 
-    page = as_user(shuguang_worker).get(LIST, **EN).content.decode()
+    page = in_english(as_user(shuguang_worker)).get(LIST).content.decode()
 
     assert f'<span class="complaint-overdue" title="Overdue">{late.tracking_code} ⚠</span>' in page
     assert fresh.tracking_code in page and f"{fresh.tracking_code} ⚠" not in page
@@ -141,7 +141,7 @@ def test_search_by_tracking_code_as_read_out_over_the_phone(two, as_user, distri
 def test_phone_masked_and_anonymous_name_hidden_from_firm_staff(two, as_user, juhe_firm_staff):
     shuguang, _ = two
 
-    page = as_user(juhe_firm_staff).get(change_url(shuguang), **EN).content.decode()
+    page = in_english(as_user(juhe_firm_staff)).get(change_url(shuguang)).content.decode()
 
     assert "138****5678" in page and "13812345678" not in page
     assert "李大姐" not in page and "(anonymous)" in page
@@ -203,8 +203,8 @@ def test_accept_through_the_admin_calls_the_service(two, as_user, juhe_firm_staf
 def test_reject_needs_a_reason(two, as_user, shuguang_worker):
     shuguang, _ = two
 
-    response = as_user(shuguang_worker).post(transition_url(shuguang, Action.REJECT),
-                                             {"expected_status": "submitted", "reason": " "}, **EN)
+    response = in_english(as_user(shuguang_worker)).post(transition_url(shuguang, Action.REJECT),
+                                             {"expected_status": "submitted", "reason": " "})
 
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
@@ -217,8 +217,8 @@ def test_a_stale_page_is_refused_with_a_message(two, as_user, shuguang_worker):
     s.complaint_accept(complaint=shuguang, actor=shuguang_worker)
     client = as_user(shuguang_worker)
 
-    response = client.post(transition_url(shuguang, Action.REJECT),
-                           {"expected_status": "submitted", "reason": "重复"}, follow=True, **EN)
+    response = in_english(client).post(transition_url(shuguang, Action.REJECT),
+                           {"expected_status": "submitted", "reason": "重复"}, follow=True)
 
     assert "changed in the meantime" in response.content.decode()
     assert Complaint.objects.get(pk=shuguang.pk).status == Status.ACCEPTED
@@ -231,8 +231,8 @@ def test_mark_duplicate_and_reassign_forms(two, as_user, shuguang_worker, distri
     client = as_user(shuguang_worker)
 
     # The original must be a complaint the user can see.
-    response = client.post(transition_url(copy, Action.MARK_DUPLICATE),
-                           {"expected_status": "submitted", "original": hepinglu.tracking_code}, **EN)
+    response = in_english(client).post(transition_url(copy, Action.MARK_DUPLICATE),
+                           {"expected_status": "submitted", "original": hepinglu.tracking_code})
     assert response.status_code == 200 and "No complaint with this tracking code." in response.content.decode()
     client.post(transition_url(copy, Action.MARK_DUPLICATE),
                 {"expected_status": "submitted", "original": shuguang.tracking_code.lower()})
@@ -248,8 +248,8 @@ def test_bulk_accept_reports_what_it_refused(two, as_user, district_officer):
     shuguang, hepinglu = two
     s.complaint_reject(complaint=hepinglu, actor=district_officer, reason="不属于物业服务范围")
 
-    response = as_user(district_officer).post(
-        LIST, {"action": "bulk_complaint_accept", "_selected_action": [shuguang.pk, hepinglu.pk]}, follow=True, **EN)
+    response = in_english(as_user(district_officer)).post(
+        LIST, {"action": "bulk_complaint_accept", "_selected_action": [shuguang.pk, hepinglu.pk]}, follow=True)
 
     assert "1 complaint(s) updated." in response.content.decode()
     assert hepinglu.tracking_code in response.content.decode()

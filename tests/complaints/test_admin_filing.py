@@ -10,8 +10,8 @@ from django.urls import reverse
 from complaints import services as s
 from complaints.models import Action, Attachment, Category, Complaint
 from tests.complaints.photo_files import image_bytes, upload
+from tests.conftest import in_english
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ADD = reverse("admin:complaints_complaint_add")
 
 
@@ -37,11 +37,11 @@ def call(complex, category, **overrides):
 
 def test_worker_files_a_phone_complaint_and_gets_the_tracking_code(world, category, as_user, shuguang_worker):
     client = as_user(shuguang_worker)
-    page = client.get(ADD, **EN)
+    page = in_english(client).get(ADD)
     assert page.status_code == 200
     assert page.context["adminform"].form["channel"].value() == "phone"
 
-    response = client.post(ADD, call(world.shuguang_complex, category), **EN)
+    response = in_english(client).post(ADD, call(world.shuguang_complex, category))
 
     complaint = Complaint.objects.get()
     assert response.status_code == 302
@@ -57,7 +57,7 @@ def test_worker_files_a_phone_complaint_and_gets_the_tracking_code(world, catego
     assert (event.action, event.actor, event.actor_label) == (Action.SUBMIT, shuguang_worker, "曙光社区")
     assert LogEntry.objects.get(object_id=str(complaint.pk)).action_flag == ADDITION
 
-    landing = client.get(response["Location"], **EN).content.decode()
+    landing = in_english(client).get(response["Location"]).content.decode()
     assert f"Its tracking code is {complaint.tracking_code}" in landing
 
 

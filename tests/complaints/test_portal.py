@@ -18,6 +18,7 @@ from complaints.models import Attachment, Complaint, ComplaintEvent, Status
 from complaints.services import complaint_accept, complaint_resolve, complaint_submit
 from tests import factories as f
 from tests.complaints.photo_files import GPS_IFD, image_bytes, jpeg_with_gps, png_bomb, upload
+from tests.conftest import in_english
 
 SUBMIT = reverse("portal:submit")
 TRACK = reverse("portal:track")
@@ -35,7 +36,7 @@ def _fresh_rate_limits():
 @pytest.fixture
 def resident():
     """A resident's phone browser, reading English (messages are asserted in English)."""
-    return Client(headers={"accept-language": "en"})
+    return in_english(Client())
 
 
 @pytest.fixture
@@ -240,14 +241,14 @@ def test_rate_limit_per_ip(resident, world, category, settings):
     assert "Too many reports have been sent from this network" in messages_of(response)
     assert counts() == (2, 0)
     # Another network is not affected.
-    other = Client(headers={"accept-language": "en"}, REMOTE_ADDR="10.1.2.3")
+    other = in_english(Client(REMOTE_ADDR="10.1.2.3"))
     assert other.post(SUBMIT, report(world, category, reporter_phone="13912340009")).status_code == 302
 
 
 def test_rate_limit_per_phone_across_networks(world, category, settings):
     settings.PORTAL_RATE_LIMIT_PER_PHONE = "1/day"
-    first = Client(headers={"accept-language": "en"}, REMOTE_ADDR="10.0.0.1")
-    second = Client(headers={"accept-language": "en"}, REMOTE_ADDR="10.0.0.2")
+    first = in_english(Client(REMOTE_ADDR="10.0.0.1"))
+    second = in_english(Client(REMOTE_ADDR="10.0.0.2"))
     assert first.post(SUBMIT, report(world, category)).status_code == 302
 
     response = second.post(SUBMIT, report(world, category, reporter_phone="+86 138-1234-5678"))
@@ -271,7 +272,7 @@ def test_rate_limits_are_shared_through_redis(resident, world, category, setting
     settings.PORTAL_RATE_LIMIT_PER_PHONE = "1/day"
     try:
         assert resident.post(SUBMIT, report(world, category)).status_code == 302
-        other = Client(headers={"accept-language": "en"}, REMOTE_ADDR="10.9.9.9")
+        other = in_english(Client(REMOTE_ADDR="10.9.9.9"))
         assert other.post(SUBMIT, report(world, category)).status_code == 429
 
         keys = [key.decode() for key in server.keys(f"{prefix}*")]

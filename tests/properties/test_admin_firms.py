@@ -8,6 +8,7 @@ from django.utils import translation
 from communities.services import staff_user_create
 from properties.models import ContractStatus, PropertyFirm, ServiceContract
 from tests import factories as f
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_a_corrupted_credit_code_is_refused(world, district_officer, as_user):
     valid = f.credit_code(4242)
     corrupted = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     client = as_user(district_officer)
-    response = client.post(FIRM_ADD, firm_form(corrupted), HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client).post(FIRM_ADD, firm_form(corrupted))
     assert response.status_code == 200
     assert errors(response) == {"credit_code": [
         f"{corrupted} is not a valid unified social credit code (18 characters with a correct check digit)."
@@ -75,8 +76,7 @@ def test_a_credit_code_already_registered_is_refused(world, district_officer, as
 
 def test_a_second_active_contract_for_a_complex_is_refused(world, district_officer, as_user):
     client = as_user(district_officer)
-    response = client.post(CONTRACT_ADD, contract_form(world.shuguang_east, world.other_firm),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(client).post(CONTRACT_ADD, contract_form(world.shuguang_east, world.other_firm))
     assert response.status_code == 200
     assert errors(response) == {"__all__": ["This complex already has an active service contract."]}
     assert ServiceContract.objects.count() == 2
@@ -90,7 +90,7 @@ def test_a_second_active_contract_for_a_complex_is_refused(world, district_offic
 
 def test_a_contract_ending_before_it_starts_is_refused(world, district_officer, as_user):
     data = contract_form(world.shuguang_complex, world.juhe, start_date="2026-06-01", end_date="2026-01-01")
-    response = as_user(district_officer).post(CONTRACT_ADD, data, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(as_user(district_officer)).post(CONTRACT_ADD, data)
     assert response.status_code == 200
     assert errors(response)["end_date"] == ["The end date must be after the start date."]
     assert ServiceContract.objects.count() == 2
@@ -99,7 +99,7 @@ def test_a_contract_ending_before_it_starts_is_refused(world, district_officer, 
 def test_a_termination_without_a_reason_is_refused(world, district_officer, as_user):
     url = reverse("admin:properties_servicecontract_change", args=[world.juhe_contract.pk])
     data = contract_form(world.shuguang_east, world.juhe, status=ContractStatus.TERMINATED, start_date="2024-01-01")
-    response = as_user(district_officer).post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+    response = in_english(as_user(district_officer)).post(url, data)
     assert response.status_code == 200
     assert errors(response)["exit_reason"] == ["A terminated contract needs an exit reason."]
     world.juhe_contract.refresh_from_db()
@@ -109,8 +109,8 @@ def test_a_termination_without_a_reason_is_refused(world, district_officer, as_u
 def test_two_new_active_contracts_for_one_complex_on_the_firm_page_are_refused(world, district_officer, as_user):
     contract = {"complex": world.shuguang_complex.pk, "start_date": "2026-01-01", "end_date": "",
                 "fee_standard": "1.00", "status": "active", "filed_on": ""}
-    response = as_user(district_officer).post(
-        FIRM_ADD, firm_form(f.credit_code(4243), [contract, contract]), HTTP_ACCEPT_LANGUAGE="en"
+    response = in_english(as_user(district_officer)).post(
+        FIRM_ADD, firm_form(f.credit_code(4243), [contract, contract])
     )
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][1].formset
@@ -160,14 +160,14 @@ def test_contracts_are_put_under_exit_review_with_a_reason(world, district_offic
     selection = {"action": "put_under_exit_review", "_selected_action": [world.juhe_contract.pk]}
     # First the page asking for the reason; an empty reason asks again.
     for data in (selection, {**selection, "apply": "1", "reason": ""}):
-        response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+        response = in_english(client).post(url, data)
         assert response.status_code == 200
         assert "巨和物业 @ 曙光东苑" in response.content.decode()
     world.juhe_contract.refresh_from_db()
     assert world.juhe_contract.status == ContractStatus.ACTIVE
 
-    response = client.post(url, {**selection, "apply": "1", "reason": "两个季度考评不合格"},
-                           HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    response = in_english(client).post(url, {**selection, "apply": "1", "reason": "两个季度考评不合格"},
+                           follow=True)
     assert [str(m) for m in response.context["messages"]] == ["1 contract put under exit review."]
     world.juhe_contract.refresh_from_db()
     assert (world.juhe_contract.status, world.juhe_contract.exit_reason) == (ContractStatus.EXIT_REVIEW, "两个季度考评不合格")
@@ -179,10 +179,10 @@ def test_contracts_are_put_under_exit_review_with_a_reason(world, district_offic
 def test_exit_review_cannot_reach_an_out_of_scope_contract(world, as_user):
     panlong = f.DistrictFactory(code="530103", name="盘龙区")
     other_district_officer = staff_user_create(username="panlong", password="x", role="district", jurisdiction=panlong)
-    response = as_user(other_district_officer).post(reverse("admin:properties_servicecontract_changelist"), {
+    response = in_english(as_user(other_district_officer)).post(reverse("admin:properties_servicecontract_changelist"), {
         "action": "put_under_exit_review", "_selected_action": [world.juhe_contract.pk],
         "apply": "1", "reason": "越权",
-    }, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    }, follow=True)
     # The action ran on the contracts this officer may see among those named: none.
     assert [str(m) for m in response.context["messages"]] == ["0 contracts put under exit review."]
     assert not ServiceContract.objects.filter(status=ContractStatus.EXIT_REVIEW).exists()
