@@ -8,11 +8,6 @@ from tests.conftest import in_english
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_login_page_names_the_platform(client):
     page = in_english(client).get(reverse("admin:login")).content.decode()
     assert "<title>Log in | Red Property platform</title>" in page

@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db
 OUR_APPS = ("communities", "properties", "partybranches")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # The personas are created with passwords; a slow hasher would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _committee(world, complex, i):
     committee = f.CommitteeFactory(complex=f.ComplexFactory(community=complex.community))
     f.MemberFactory(committee=committee, role=cm.MemberRole.DIRECTOR, is_party_member=True)

@@ -32,11 +32,6 @@ VISIBLE_COMPLEXES = {
 ALL_COMPLEXES = {"曙光小区", "曙光东苑", "和乐居"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def persona(request, world):
     return request.getfixturevalue(request.param)

@@ -25,12 +25,6 @@ def api_as():
     return client_for
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas are created with passwords; a slow hasher would dominate these tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     """Django's test client asking for English, so that messages can be asserted."""

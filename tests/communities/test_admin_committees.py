@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:communities_ownerscommittee_add")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def member(name, role=MemberRole.MEMBER, party=False):
     return {"name": name, "role": role, "is_party_member": party}
 

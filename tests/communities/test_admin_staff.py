@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:communities_staffprofile_add")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def newcomer(db):
     return get_user_model().objects.create(username="xiaoli")

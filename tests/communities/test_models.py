@@ -77,8 +77,6 @@ def place_complex(world, place):
 def personas(request, world, settings):
     """Every persona, plus a contract 巨和物业 once held at 和乐居 and no longer does: a firm
     sees what it serves now, not what it used to serve."""
-    # Seven accounts per test: a fast hasher keeps the matrix quick (no login happens here).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     f.ContractFactory(
         firm=world.juhe, complex=world.heleju, start_date=datetime.date(2020, 1, 1),
         end_date=datetime.date(2023, 12, 31), status=ContractStatus.ENDED,

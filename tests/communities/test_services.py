@@ -16,11 +16,6 @@ from tests.communities.test_models import members
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 TERM = {"term_start": datetime.date(2025, 5, 1), "term_end": datetime.date(2030, 4, 30)}
 
 

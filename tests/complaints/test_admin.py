@@ -18,11 +18,6 @@ from tests.conftest import in_english
 LIST = reverse("admin:complaints_complaint_changelist")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def change_url(complaint):
     return reverse("admin:complaints_complaint_change", args=[complaint.pk])
 

@@ -54,11 +54,6 @@ def complaint(world):
     return _submit(world)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_accept_and_reject_at_once_exactly_one_wins(world, shuguang_worker, juhe_firm_staff):
     for _ in range(3):  # a few races, so that each side gets a chance to be first
         complaint = _submit(world)

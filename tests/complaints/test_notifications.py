@@ -18,11 +18,6 @@ from redproperty.models import OutboxStatus, OutboxTask
 PHONE = "13812345678"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def sms_outbox(settings):
     settings.SMS_BACKEND = "complaints.sms.MemorySmsBackend"

@@ -17,11 +17,6 @@ NOV_START = datetime.datetime(2026, 11, 1, tzinfo=SHANGHAI)
 H = datetime.timedelta(hours=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make(complex, firm, submitted_at, *, status, accepted_after=None, rejected_after=None, resolved=False,
          rating=None):
     """A complaint with a 24 h response and 7-day resolution limit."""

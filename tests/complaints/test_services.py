@@ -21,12 +21,6 @@ from tests import factories as f
 NOW = timezone.now()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Creating the personas hashes their passwords; the production hasher costs ~0.5 s each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def submit(world, complex=None, category=None, **kwargs):
     kwargs.setdefault("description", "5栋3楼楼道灯坏了一周")
     return s.complaint_submit(

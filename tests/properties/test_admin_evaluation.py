@@ -19,11 +19,6 @@ from tests.properties.test_evaluation import full_evidence
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def scheme_form(scheme, **changes):
     data = {name: str(getattr(scheme, name)) for name in (
         *EvaluationScheme.WEIGHT_FIELDS, "grade_excellent_min", "grade_good_min", "grade_pass_min", "fee_full_min",

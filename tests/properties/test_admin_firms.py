@@ -16,11 +16,6 @@ FIRM_ADD = reverse("admin:properties_propertyfirm_add")
 CONTRACT_ADD = reverse("admin:properties_servicecontract_add")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def firm_form(credit_code, contracts=()):
     data = {
         "name": "春城物业", "credit_code": credit_code, "qualification": "二级", "contact_person": "",
