@@ -372,11 +372,7 @@ class CreditEventQuerySet(JurisdictionQuerySet):
     community_lookup = "complex__community"
     firm_lookup = "firm"
 
-    def scope_q(self, profile):
-        # Events without a complex concern the firm as a whole: district staff and the firm see them.
-        if profile.role == "district":
-            return Q(complex__isnull=True) | Q(complex__community__subdistrict__district_id=profile.district_id)
-        return super().scope_q(profile)
+    district_sees_unplaced = True  # firm-wide records: district staff and the firm see them
 
 
 class CreditEvent(TimeStamped):
@@ -564,11 +560,7 @@ class FirmEvaluationQuerySet(JurisdictionQuerySet):
     community_lookup = "complex__community"
     firm_lookup = "firm"
 
-    def scope_q(self, profile):
-        # A firm's roll-up (no complex) is district-wide: district staff and the firm see it.
-        if profile.role == "district":
-            return Q(complex__isnull=True) | Q(complex__community__subdistrict__district_id=profile.district_id)
-        return super().scope_q(profile)
+    district_sees_unplaced = True  # firm-wide records: district staff and the firm see them
 
     def contracts(self):
         return self.filter(contract__isnull=False)

@@ -75,6 +75,9 @@ class JurisdictionQuerySet(models.QuerySet):
     community_lookup: str | None = None
     firm_lookup: str | None = None
     district_lookup: str | None = None
+    # Records whose (nullable) first step towards a community is empty concern the district
+    # as a whole (a firm-wide credit event, a firm's evaluation roll-up): district staff see them.
+    district_sees_unplaced: bool = False
 
     def scope_q(self, profile) -> Q | None:
         """The filter for one StaffProfile; None means "nothing"."""
@@ -94,7 +97,10 @@ class JurisdictionQuerySet(models.QuerySet):
             if self.district_lookup is not None:
                 return Q(**{_join(self.district_lookup, "id") if self.district_lookup else "id": profile.district_id})
             if c is not None:
-                return Q(**{_join(c, "subdistrict__district_id"): profile.district_id})
+                q = Q(**{_join(c, "subdistrict__district_id"): profile.district_id})
+                if self.district_sees_unplaced:
+                    q |= Q(**{f"{c.split('__')[0]}__isnull": True})
+                return q
             return None
         if c is None:
             return None
