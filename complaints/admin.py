@@ -18,10 +18,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from properties.models import PropertyFirm
-from redproperty.admin import ScopedModelAdmin, ScopedTabularInline
+from redproperty.admin import HistoryAdmin, ScopedModelAdmin, ScopedTabularInline
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
 from . import services
@@ -463,7 +462,7 @@ class ComplaintAdmin(ScopedModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(SimpleHistoryAdmin):
+class CategoryAdmin(HistoryAdmin):
     list_display = ["name", "code", "response_hours", "resolve_days", "is_urgent", "is_active", "sort_order"]
     list_filter = ["is_urgent", "is_active"]
     search_fields = ["code", "name"]

@@ -214,9 +214,8 @@ class CreditEventAdmin(ScopedModelAdmin):
 import json  # noqa: E402
 
 from django.utils.html import format_html  # noqa: E402
-from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
 
-from redproperty.admin import ScopedAdminMixin  # noqa: E402
+from redproperty.admin import HistoryAdmin, ScopedAdminMixin  # noqa: E402
 
 from .models import DeadlineReminder, EvaluationConsequence, EvaluationScheme, FirmEvaluation  # noqa: E402
 from .services import scheme_revise  # noqa: E402
@@ -236,7 +235,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(EvaluationScheme)
-class EvaluationSchemeAdmin(SimpleHistoryAdmin):
+class EvaluationSchemeAdmin(HistoryAdmin):
     """Saving a changed scheme makes a new version (scheme_revise) and puts it in use; the
     results of the old version keep it."""
 

@@ -28,6 +28,9 @@ or put `ScopedAdminMixin` first in the bases of any ModelAdmin or inline. What i
 - related-field list filters (`list_filter = ["complex__community"]`) offer only visible
   choices, so filter sidebars do not leak the names of other communities' records.
 
+History pages (django-simple-history) only read: see `ReadOnlyHistoryMixin`; unscoped
+admins with an audit trail use `HistoryAdmin`.
+
 Admins that add derived columns override `get_queryset`, call `super()` first and annotate
 the scoped queryset (annotations after the jurisdiction filter). Mind that the changelist
 skips `list_select_related` when `get_queryset` already joins anything: a `get_queryset`
@@ -35,9 +38,12 @@ that calls `select_related` must name everything the list needs.
 """
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin
-from django.contrib.admin.utils import get_fields_from_path, unquote
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -129,7 +135,66 @@ class ScopedAdminMixin:
         return entry
 
 
-class ScopedModelAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+VERSION_ID = re.compile(r"[0-9]{1,18}")
+
+
+class ReadOnlyHistoryMixin:
+    """django-simple-history's pages, reading only: the history list and each past version
+    shown read-only, no "Revert".
+
+    Simple-history's revert saves the whole past row through the change form, around the
+    services, the state machines and the form's read-only fields (a closed, rated complaint
+    went back to "resolved" with its rating wiped and no event). Every write here goes
+    through the record's own page or its service, so a POST to a version page is refused
+    (403) and changes nothing. A version id or object id that is not a number is 404."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        record = self._historical_record(object_id, version_id)
+        obj = record.instance
+        obj._state.adding = False
+        fieldsets = self.get_fieldsets(request, obj)
+        form = self.get_form(request, obj, fields=())(instance=obj)
+        adminform = helpers.AdminForm(
+            form, fieldsets, {}, readonly_fields=flatten_fieldsets(fieldsets), model_admin=self
+        )
+        context = {**(extra_context or {}), "adminform": adminform, "media": self.media + adminform.media}
+        return super().history_form_view(request, object_id, version_id, extra_context=context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_pk(object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def _history_pk(self, object_id):
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError):
+            raise Http404 from None
+        if pk is None:
+            raise Http404
+        return pk
+
+    def _historical_record(self, object_id, version_id):
+        """The past version, or 404 for ids that are malformed or name no version of this record."""
+        pk = self._history_pk(object_id)
+        if not VERSION_ID.fullmatch(str(version_id)):
+            raise Http404
+        history_model = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        record = history_model.objects.filter(**{self.model._meta.pk.attname: pk, "history_id": int(version_id)}).first()
+        if record is None:
+            raise Http404
+        return record
+
+
+class HistoryAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """The base of an unscoped admin with an audit trail (categories, evaluation schemes)."""
+
+
+class ScopedModelAdmin(ScopedAdminMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     """The base of every admin of a scoped model: scoped, with django-simple-history's audit trail.
 
     simple_history's history pages look an object up on their own (and fall back to its

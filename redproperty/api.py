@@ -42,6 +42,7 @@ from rest_framework.views import APIView
 from complaints.models import Complaint
 from complaints.rates import month_bounds, rates_for
 from redproperty.overview import FIGURES, overview_figures
+from redproperty.parsers import PARSER_CLASSES
 
 
 # ---------------------------------------------------------------------------
@@ -396,6 +397,7 @@ class TokenView(ApiViewMixin, ObtainAuthToken):
     Staff create and revoke integrators' tokens in the admin."""
 
     throttle_classes = [AnonRateThrottle]  # slows password guessing
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -16,5 +16,11 @@ urlpatterns = [
     path("open311/v2/", include("complaints.open311.urls")),
 ]
 
+# Errors in each door's own shape (JSON under /api/, the spec's list under /open311/).
+handler400 = "redproperty.errors.bad_request"
+handler403 = "redproperty.errors.permission_denied"
+handler404 = "redproperty.errors.page_not_found"
+handler500 = "redproperty.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

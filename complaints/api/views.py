@@ -6,15 +6,16 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from redproperty.api import (
-    ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet, ScopedReadOnlyModelViewSet,
-    ScopedViewSetMixin, TimelinePagination,
+    ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet,
+    ScopedReadOnlyModelViewSet, ScopedViewSetMixin, TimelinePagination,
 )
+from redproperty.parsers import JSONParser
 from rest_framework import viewsets
 
 from .. import services

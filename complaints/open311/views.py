@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, Q, Value
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.authtoken.models import Token
 
 from communities.models import District, ResidentialComplex
+from redproperty.api import ID_PATTERN
 
 from .. import services
 from ..models import OPEN_STATUSES, Attachment, Category, Channel, Complaint
@@ -32,8 +34,12 @@ from . import serializers
 from .rendering import error_response, respond
 
 MAX_PAGE_SIZE = 200
+# Far past any real list; a bigger page number would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
 DEFAULT_WINDOW = datetime.timedelta(days=90)
 DEFAULT_PAGE_SIZE = 100
+# str.isdigit() and int() also take "²" and "٣"; numbers here are ASCII digits only.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class Open311Error(Exception):
@@ -134,17 +140,21 @@ def _csv(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _positive_int(request, name: str, default: int, maximum: int | None = None) -> int:
+def _positive_int(request, name: str, default: int, *, cap: int | None = None, limit: int | None = None) -> int:
+    """A positive whole number of ASCII digits from the query string: `cap` lowers a bigger
+    value to it (page_size), past `limit` is 400 (page)."""
     raw = request.GET.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+    value = 0
+    if ASCII_DIGITS.fullmatch(raw):
+        digits = raw.lstrip("0") or "0"
+        value = int(digits) if len(digits) <= 18 else 10**18  # past any cap or limit, whatever its size
     if value < 1:
         raise Open311Error(400, _("%(name)s must be a positive whole number.") % {"name": name})
-    return min(value, maximum) if maximum else value
+    if limit is not None and value > limit:
+        raise Open311Error(400, _("%(name)s can be at most %(max)d.") % {"name": name, "max": limit})
+    return min(value, cap) if cap else value
 
 
 def _filtered(request, queryset):
@@ -193,8 +203,8 @@ def request_list(request, fmt):
     user = integrator(request, "complaints.view_complaint")
     _check_jurisdiction(request, user)
     queryset = _filtered(request, requests_of(user))
-    page = _positive_int(request, "page", 1)
-    size = _positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    page = _positive_int(request, "page", 1, limit=MAX_PAGE)
+    size = _positive_int(request, "page_size", DEFAULT_PAGE_SIZE, cap=MAX_PAGE_SIZE)
     rows = queryset.order_by("-submitted_at", "-id")[(page - 1) * size: page * size]
     return respond(fmt, "service_requests", "request", [serializers.service_request(c, request) for c in rows])
 
@@ -222,7 +232,7 @@ def complex_for(user, data) -> ResidentialComplex:
     name = (data.get("attribute[complex_name]") or "").strip()
     address = (data.get("address_string") or "").strip()
     if complex_id:
-        found = complexes.filter(pk=int(complex_id)).first() if complex_id.isdigit() else None
+        found = complexes.filter(pk=int(complex_id)).first() if ID_PATTERN.fullmatch(complex_id) else None
         if found is None:
             raise Open311Error(400, _("attribute[complex_id] names no residential complex you may file for."))
         return found
