@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -54,9 +56,11 @@ def test_close_unrated_task(world, settings):
     assert complaint.status == Status.CLOSED
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 1, 3, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=False)
 def test_store_rates_defaults_to_the_month_just_ended(world):
-    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    f.ComplaintFactory(complex=world.heleju, submitted_at=timezone.now().replace(day=1) - datetime.timedelta(days=3))
+    # 03:00 in Beijing on the 1st is still the 30th in UTC: the month is Beijing's.
+    last_month = datetime.date(2026, 11, 1)
+    f.ComplaintFactory(complex=world.heleju, submitted_at=timezone.now() - datetime.timedelta(days=3))
 
     assert tasks.store_rates.apply().get() == 2  # the community and the subdistrict (no firm)
     assert set(RatesSnapshot.objects.values_list("period", flat=True)) == {last_month}
