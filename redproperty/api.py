@@ -12,12 +12,14 @@
 """
 from __future__ import annotations
 
+import inspect
 import re
 
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import NON_FIELD_ERRORS as DJANGO_NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -26,11 +28,15 @@ from django.urls import include, path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django.utils import translation
+from django.utils.functional import lazy
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, filters, permissions, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
@@ -40,9 +46,10 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from complaints.models import Complaint
+from integrations.authentication import ApiKeyAuthentication
 from complaints.rates import month_bounds, rates_for
 from redproperty.overview import FIGURES, overview_figures
-from redproperty.parsers import PARSER_CLASSES
+from redproperty.parsers import PARSER_CLASSES, PHOTO_PARSER_CLASSES
 
 
 # ---------------------------------------------------------------------------
@@ -69,16 +76,21 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text=_("A human-readable message in the request's language."))
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text=_("For 400: messages per field (nested fields as `members.0.name`); otherwise empty."),
+        help_text=_("For 400: messages per field (nested fields as `members.0.name`; errors of no one "
+                    "field under `non_field_errors`); otherwise empty."),
     )
 
 
 def _flatten(detail, prefix="") -> dict[str, list[str]]:
-    """{"members": [{"name": ["x"]}]} → {"members.0.name": ["x"]}."""
+    """{"members": [{"name": ["x"]}]} → {"members.0.name": ["x"]}. Errors of no one field (a
+    serializer's or a model's clean(), Django's `__all__`) are all under `non_field_errors`."""
     if isinstance(detail, dict):
         out = {}
         for key, value in detail.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            key = api_settings.NON_FIELD_ERRORS_KEY if key == DJANGO_NON_FIELD_ERRORS else str(key)
+            name = f"{prefix}.{key}" if prefix else key
+            for field, messages in _flatten(value, name).items():
+                out.setdefault(field, []).extend(messages)
         return out
     if isinstance(detail, list) and any(isinstance(item, (dict, list)) for item in detail):
         out = {}
@@ -137,12 +149,37 @@ ERROR_DESCRIPTIONS = {
     409: _("A transition not allowed from the complaint's current (or expected) status; "
            "or a record still referred to by others."),
     413: _("An upload is too large."),
+    415: _("The body is not JSON (multipart/form-data only where photos are sent)."),
     429: _("Too many requests; retry after the `Retry-After` seconds."),
 }
 
 
+# Summaries of the standard actions; `%(one)s` is the model's verbose name, `%(many)s` its plural.
+ACTION_SUMMARIES = {
+    "list": "List %(many)s",
+    "retrieve": "Get one %(one)s",
+    "create": "Create a %(one)s",
+    "update": "Replace a %(one)s",
+    "partial_update": "Change some fields of a %(one)s",
+    "destroy": "Delete a %(one)s",
+}
+
+
+def own_doc(cls) -> str:
+    """The class's own docstring (not one inherited from our base classes), cleaned."""
+    doc = cls.__dict__.get("__doc__")
+    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
+def _model_of(view):
+    queryset = getattr(view, "queryset", None)
+    return queryset.model if queryset is not None else None
+
+
 class ApiAutoSchema(AutoSchema):
-    """drf-spectacular AutoSchema that adds the error responses an operation can return.
+    """drf-spectacular AutoSchema for machines: the error responses an operation can return,
+    a summary on every operation, one tag per resource (the first path segment after
+    /api/v1/), and descriptions from the view's own docstrings only.
 
     A view may list more codes in `extra_error_codes` (e.g. 409 on transitions)."""
 
@@ -155,7 +192,7 @@ class ApiAutoSchema(AutoSchema):
         if needs_auth:
             codes |= {401, 403}
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.add(400)
+            codes |= {400, 415}
         if self.method == "DELETE":
             codes.add(409)
         if self.method == "GET" and self._is_list_view():
@@ -174,6 +211,88 @@ class ApiAutoSchema(AutoSchema):
                 response["description"] = str(ERROR_DESCRIPTIONS[code])
                 responses[str(code)] = response
         return responses
+
+    def get_summary(self):
+        action = getattr(self.view, "action", None)
+        model = _model_of(self.view)
+        if model is not None and action in ACTION_SUMMARIES:
+            names = {"one": str(model._meta.verbose_name), "many": str(model._meta.verbose_name_plural)}
+            return ACTION_SUMMARIES[action] % names
+        handler = getattr(self.view, action or self.method.lower(), None)
+        doc = inspect.getdoc(handler) or own_doc(type(self.view))
+        # The first sentence of the handler's docstring, e.g. "resolved → closed without a rating".
+        return doc.split("\n\n")[0].split(". ")[0].replace("\n", " ").rstrip(".")
+
+    def get_description(self):
+        handler = getattr(self.view, getattr(self.view, "action", None) or self.method.lower(), None)
+        return (inspect.getdoc(handler) if handler and handler.__doc__ else "") or own_doc(type(self.view))
+
+    def get_tags(self):
+        return [tag_of(self.path)]
+
+
+def tag_of(path: str) -> str:
+    """The resource an /api/v1/ path belongs to: `/api/v1/complaint-events/{id}/` → complaint-events."""
+    return path.removeprefix("/api/v1/").split("/")[0]
+
+
+def tag_description(view_class) -> str:
+    model = _model_of(view_class)
+    doc = own_doc(view_class)
+    if doc:
+        return doc.split("\n\n")[0].replace("\n", " ")
+    if model is not None:
+        return f"{str(model._meta.verbose_name_plural).capitalize()} in your jurisdiction."
+    return ""
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+
+
+def schema_postprocess(result, generator, request, public):
+    """drf-spectacular postprocessing hook: servers, described tags, integer ids from 1."""
+    result["servers"] = [{"url": "/", "description": "This server (paths start with /api/v1/)."}]
+    views = {}
+    for path, _regex, _method, view in generator.endpoints:
+        views.setdefault(tag_of(path), getattr(view, "cls", type(view)))
+    result["tags"] = [{"name": tag, "description": tag_description(views[tag]) or tag}
+                      for tag in sorted({t for ops in result["paths"].values() for op in ops.values()
+                                         for t in op.get("tags", [])})]
+    for ops in result["paths"].values():
+        for operation in ops.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "integer":
+                    parameter["schema"] = {**parameter["schema"], **ID_SCHEMA}
+    return result
+
+
+class PrimaryKeyFieldExtension(OpenApiSerializerFieldExtension):
+    """A related record named by its id: an integer from 1."""
+
+    target_class = "rest_framework.relations.PrimaryKeyRelatedField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return dict(ID_SCHEMA)
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "integrations.authentication.ApiKeyAuthentication"
+    name = ["tokenAuth", "bearerAuth"]
+    priority = 1
+
+    def get_security_requirement(self, auto_schema):
+        # Either scheme alone is enough: two requirement objects, not one with both.
+        return [{"tokenAuth": []}, {"bearerAuth": []}]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "Authorization",
+             "description": "An API key: `Authorization: Token <key>`. Get a key from POST /api/v1/auth/token/ "
+                            "(staff) or from the district staff (integrators)."},
+            {"type": "http", "scheme": "bearer",
+             "description": "The same API key as `Authorization: Bearer <key>`."},
+        ]
 
 
 # ---------------------------------------------------------------------------
@@ -221,6 +340,12 @@ class TimelinePagination(CursorPagination):
     def get_ordering(self, request, queryset, view):
         return tuple(view.ordering)
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["next"]["example"] = "http://127.0.0.1:8000/api/v1/complaints/?cursor=cD0yMDI2LTExLTI2"
+        response["properties"]["previous"]["example"] = "http://127.0.0.1:8000/api/v1/complaints/?cursor=cj0xJnA9NDg3"
+        return response
+
 
 ID_PATTERN = re.compile(r"[1-9][0-9]{0,17}")
 
@@ -229,10 +354,11 @@ class ApiViewMixin:
     """What every /api/ view shares: token first (so a missing credential is 401, not 403),
     the one error shape, and the schema with error codes."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     # JSON only: the browsable API's forms would list every related record as a choice.
     # People read the API through Swagger UI (/api/docs/).
     renderer_classes = [JSONRenderer]
+    parser_classes = PARSER_CLASSES  # JSON only; see redproperty/parsers.py
     schema = ApiAutoSchema()
 
     def get_exception_handler(self):
@@ -246,6 +372,18 @@ class ScopedViewSetMixin(ApiViewMixin):
     permission_classes = [ModelPermissions]
     pagination_class = RegisterPagination
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
+    multipart_actions: tuple[str, ...] = ()  # actions that take photos: multipart/form-data as well as JSON
+
+    def get_parsers(self):
+        if getattr(self, "action", None) in self.multipart_actions:
+            return [parser() for parser in PHOTO_PARSER_CLASSES]
+        return super().get_parsers()
+
+    def initialize_request(self, request, *args, **kwargs):
+        request = super().initialize_request(request, *args, **kwargs)
+        # The parsers were chosen before the viewset knew its action; choose again now it does.
+        request.parsers = self.get_parsers()
+        return request
 
     def get_queryset(self):
         return scoped_queryset(self.queryset.model, self.request.user)
@@ -329,6 +467,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------
 # Filters
 # ---------------------------------------------------------------------------
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """A record id: a positive whole number the database can hold (else 400)."""
 
@@ -374,36 +513,42 @@ def place_filterset(community_path: str, complex_path: str | None = None):
 
 def date_range(field_name: str, label):
     """`<name>_after` / `<name>_before` filters, inclusive, on a date or (by its local date) datetime field."""
+    # Lazy, so that the label is in the language of the request (the schema's is English).
+    after = lazy(lambda: _("%(f)s on or after") % {"f": label}, str)()
+    before = lazy(lambda: _("%(f)s on or before") % {"f": label}, str)()
     return (
-        django_filters.DateFilter(field_name=field_name, lookup_expr="gte", label=_("%(f)s on or after") % {"f": label}),
-        django_filters.DateFilter(field_name=field_name, lookup_expr="lte", label=_("%(f)s on or before") % {"f": label}),
+        django_filters.DateFilter(field_name=field_name, lookup_expr="gte", label=after),
+        django_filters.DateFilter(field_name=field_name, lookup_expr="lte", label=before),
     )
 
 
 # ---------------------------------------------------------------------------
 # Token, overview, schema and docs
 # ---------------------------------------------------------------------------
-class TokenRequestSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <key>` (or `Bearer <key>`)."))
 
 
 class TokenView(ApiViewMixin, ObtainAuthToken):
     """POST username and password, get the user's API token (created on first use).
     Staff create and revoke integrators' tokens in the admin."""
 
+    authentication_classes = []  # the credentials are in the body; the operation is open
+    permission_classes = [permissions.AllowAny]
+    serializer_class = AuthTokenSerializer  # authenticates through django.contrib.auth.authenticate(request=...)
     throttle_classes = [AnonRateThrottle]  # slows password guessing
     parser_classes = PARSER_CLASSES
 
     @extend_schema(
-        request=TokenRequestSerializer,
+        request=CredentialsSerializer,
         responses={200: TokenResponseSerializer},
         operation_id="auth_token_create",
-        tags=["auth"],
+        summary="Get an API token with a username and password",
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -437,7 +582,7 @@ class OverviewView(ApiViewMixin, APIView):
             }),
             "rates": RatesSerializer(),
         })},
-        tags=["overview"],
+        summary="Figures and this month's three rates of your jurisdiction",
     )
     def get(self, request):
         start, end = month_bounds(timezone.localdate())
@@ -459,6 +604,18 @@ class NotFoundView(ApiViewMixin, APIView):
         raise exceptions.NotFound()
 
 
+@extend_schema(exclude=True)
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language: it is read by code
+    generators, whose identifiers come from its titles."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            response.render()  # lazy texts become English here, not in the middleware later
+        return response
+
+
 def get_urls():
     """URL patterns mounted at /api/ by redproperty/urls.py."""
     v1 = [
@@ -471,7 +628,7 @@ def get_urls():
     ]
     return [
         path("v1/", include((v1, "api"), namespace="api")),
-        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        path("schema/", SchemaView.as_view(), name="schema"),
         path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
         re_path(r"^", NotFoundView.as_view()),
     ]

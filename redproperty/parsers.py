@@ -20,4 +20,7 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON parse error: the body is nested too deeply.")) from None
 
 
-PARSER_CLASSES = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
+# JSON only: one content type per body in the schema, and no form-encoded PUT that turns an
+# omitted checkbox into false. The operations that take photos add multipart.
+PARSER_CLASSES = [JSONParser]
+PHOTO_PARSER_CLASSES = [JSONParser, parsers.MultiPartParser]

@@ -34,7 +34,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     POST .../reveal-phone/, which is logged); an anonymous reporter's name is hidden from firms."""
 
     complex_name = serializers.CharField(source="complex.name", read_only=True)
-    category_code = serializers.CharField(source="category.code", read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The category's code."))
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.CharField(source="masked_phone", read_only=True, help_text=_("Masked: 138****5678."))
     reporter_email = serializers.CharField(read_only=True, help_text=_("Empty when none was given."))
@@ -45,7 +45,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     class Meta:
         model = Complaint
         fields = [
-            "id", "tracking_code", "complex", "complex_name", "category", "category_code", "channel", "description",
+            "id", "tracking_code", "complex", "complex_name", "category", "channel", "description",
             "location_detail", "reporter_name", "reporter_phone", "reporter_email", "is_anonymous", "status",
             "handler_level", "assigned_firm", "assigned_community", "escalated_to", "duplicate_of", "reject_reason",
             "resolution_note", "rating", "rating_comment", "submitted_at", "accepted_at", "started_at",
@@ -76,15 +76,17 @@ class ComplaintCreateSerializer(serializers.Serializer):
     """Filing a complaint on a resident's behalf (phone call, walk-in, hotline, WeChat)."""
 
     complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active(),
+                                            help_text=_("The category's code."))
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     description = serializers.CharField(max_length=2000)
     location_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     reporter_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
     reporter_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
-    reporter_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    reporter_email = serializers.EmailField(required=False, allow_blank=True)
     is_anonymous = serializers.BooleanField(required=False, default=False)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3,
+                                   help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB."))
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -103,7 +105,8 @@ class RequiredNoteSerializer(TransitionSerializer):
 
 
 class ResolveSerializer(RequiredNoteSerializer):
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3,
+                                   help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB."))
 
 
 class RejectSerializer(TransitionSerializer):
@@ -150,16 +153,17 @@ class PublicComplaintSerializer(serializers.Serializer):
     """A resident's report, with the same checks and limits as the portal."""
 
     complex = serializers.PrimaryKeyRelatedField(queryset=ResidentialComplex.objects.all())
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active(),
+                                            help_text=_("The category's code."))
     description = serializers.CharField(max_length=2000)
     location_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     reporter_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
     reporter_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True,
                                            help_text=_("Needed to see the details later (with its last 4 digits)."))
-    reporter_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    reporter_email = serializers.EmailField(required=False, allow_blank=True)
     is_anonymous = serializers.BooleanField(required=False, default=False)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=3,
-                                   help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB (multipart)."))
+                                   help_text=_("Up to 3 JPEG, PNG or WebP photos of at most 5 MB."))
 
 
 class PublicReceiptSerializer(serializers.Serializer):

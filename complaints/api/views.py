@@ -6,7 +6,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -15,7 +14,7 @@ from redproperty.api import (
     ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet,
     ScopedReadOnlyModelViewSet, ScopedViewSetMixin, TimelinePagination,
 )
-from redproperty.parsers import JSONParser
+from redproperty.parsers import PHOTO_PARSER_CLASSES
 from rest_framework import viewsets
 
 from .. import services
@@ -71,7 +70,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     search_fields = ["tracking_code", "description", "location_detail"]
     pagination_class = TimelinePagination
     ordering = ("-submitted_at", "-id")
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    multipart_actions = ("create", "resolve")  # the two that take photos
     action_permissions = {
         name: CHANGE for name in (
             "accept", "reject", "start", "resolve", "reopen", "close", "rate", "mark_duplicate", "reassign", "escalate",
@@ -90,10 +89,17 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    @extend_schema(request=s.ComplaintCreateSerializer, responses={201: s.ComplaintSerializer, 413: ErrorSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.ComplaintCreateSerializer},
+        responses={201: s.ComplaintSerializer, 413: ErrorSerializer},
+        summary="File a complaint on a resident's behalf",
+    )
     def create(self, request, *args, **kwargs):
+        """File a complaint taken by phone, at the counter, from the hotline or WeChat; it is routed
+        and timed like any other. multipart/form-data, so that photos can come along; the same
+        fields as a JSON body (without photos) are accepted as well."""
         data = self._input(s.ComplaintCreateSerializer)
-        photos = clean_photos(data.pop("photos"))
+        photos = clean_photos(data.pop("photos", []))
         complaint = services.complaint_submit(**data, photos=photos, actor=request.user)
         return self._answer(complaint, status.HTTP_201_CREATED)
 
@@ -107,74 +113,80 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
             raise Conflict(exc.messages[0]) from None
         return self._answer(complaint)
 
-    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES, summary="Accept a complaint: submitted → accepted")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """受理: submitted → accepted (the handler has contacted the resident)."""
         return self._transition(s.NoteTransitionSerializer, services.complaint_accept)
 
-    @extend_schema(request=s.RejectSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.RejectSerializer, responses=TRANSITION_RESPONSES, summary="Reject a complaint: submitted → rejected")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """不予受理: submitted → rejected, with the reason the resident reads."""
         return self._transition(s.RejectSerializer, services.complaint_reject)
 
-    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES, summary="Start work on a complaint: accepted / reopened → in_progress")
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """accepted / reopened → in_progress."""
         return self._transition(s.NoteTransitionSerializer, services.complaint_start)
 
-    @extend_schema(request=s.ResolveSerializer, responses={**TRANSITION_RESPONSES, 413: ErrorSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.ResolveSerializer},
+        responses={**TRANSITION_RESPONSES, 413: ErrorSerializer},
+        summary="Resolve a complaint: accepted / in_progress → resolved",
+    )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        """办结: accepted / in_progress → resolved, with a public note and optional photos (multipart)."""
+        """办结: accepted / in_progress → resolved, with a public note and optional photos
+        (multipart/form-data; a JSON body without photos is accepted as well)."""
         complaint = self.get_object()
         data = self._input(s.ResolveSerializer)
-        data["photos"] = clean_photos(data["photos"])
+        data["photos"] = clean_photos(data.get("photos", []))
         try:
             complaint = services.complaint_resolve(complaint=complaint, actor=request.user, **data)
         except services.TransitionError as exc:
             raise Conflict(exc.messages[0]) from None
         return self._answer(complaint)
 
-    @extend_schema(request=s.RequiredNoteSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.RequiredNoteSerializer, responses=TRANSITION_RESPONSES, summary="Reopen a resolved complaint: resolved → reopened")
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """resolved → reopened: not fixed."""
         return self._transition(s.RequiredNoteSerializer, services.complaint_reopen)
 
-    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.NoteTransitionSerializer, responses=TRANSITION_RESPONSES, summary="Close a resolved complaint without a rating")
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """resolved → closed without a rating."""
         return self._transition(s.NoteTransitionSerializer, services.complaint_close)
 
-    @extend_schema(request=s.RateSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.RateSerializer, responses=TRANSITION_RESPONSES, summary="Record the resident's rating; resolved → closed")
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         """Record the resident's rating (1–5, given by phone); resolved → closed."""
         return self._transition(s.RateSerializer, services.complaint_rate)
 
-    @extend_schema(request=s.MarkDuplicateSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.MarkDuplicateSerializer, responses=TRANSITION_RESPONSES, summary="Mark a complaint as a duplicate of another")
     @action(detail=True, methods=["post"], url_path="mark-duplicate")
     def mark_duplicate(self, request, pk=None):
         """An open complaint → duplicate of `original` (a complaint in your jurisdiction)."""
         return self._transition(s.MarkDuplicateSerializer, services.complaint_mark_duplicate)
 
-    @extend_schema(request=s.ReassignSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.ReassignSerializer, responses=TRANSITION_RESPONSES, summary="Hand a complaint to a firm or a community")
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
         """Hand an open complaint to a firm or a community in your jurisdiction."""
         return self._transition(s.ReassignSerializer, services.complaint_reassign)
 
-    @extend_schema(request=s.TransitionSerializer, responses=TRANSITION_RESPONSES)
+    @extend_schema(request=s.TransitionSerializer, responses=TRANSITION_RESPONSES, summary="Escalate a complaint one level up")
     @action(detail=True, methods=["post"])
     def escalate(self, request, pk=None):
         """One level up: firm → community → subdistrict."""
         return self._transition(s.TransitionSerializer, services.complaint_escalate)
 
-    @extend_schema(request=None, responses={200: s.RevealedPhoneSerializer})
+    @extend_schema(request=None, responses={200: s.RevealedPhoneSerializer},
+                   summary="Reveal the reporter's full phone number (recorded)")
     @action(detail=True, methods=["post"], url_path="reveal-phone")
     def reveal_phone(self, request, pk=None):
         """The reporter's full phone number; every reveal is recorded as an internal event."""
@@ -206,11 +218,16 @@ class PublicComplaintCreateView(ApiViewMixin, APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonRateThrottle]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = PHOTO_PARSER_CLASSES
 
-    @extend_schema(request=s.PublicComplaintSerializer, responses={201: s.PublicReceiptSerializer, 413: ErrorSerializer},
-                   tags=["public"], operation_id="public_complaints_create")
+    @extend_schema(
+        request={"multipart/form-data": s.PublicComplaintSerializer},
+        responses={201: s.PublicReceiptSerializer, 413: ErrorSerializer},
+        operation_id="public_complaints_create", summary="A resident files a complaint (no account)",
+    )
     def post(self, request):
+        """multipart/form-data, so that photos can come along; the same fields as a JSON body
+        (without photos) are accepted as well."""
         serializer = s.PublicComplaintSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -220,7 +237,7 @@ class PublicComplaintCreateView(ApiViewMixin, APIView):
             check_and_count(request, phone=data["reporter_phone"])
         except RateLimited as exc:
             raise throttled(exc) from None
-        photos = clean_photos(data.pop("photos"))
+        photos = clean_photos(data.pop("photos", []))
         complaint = services.complaint_submit(**data, channel=Channel.API, photos=photos)
         return Response(s.PublicReceiptSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
@@ -235,8 +252,9 @@ class PublicComplaintTrackView(ApiViewMixin, APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("phone_tail", str, required=True, pattern=r"^[0-9]{4}$",
-                                     description=str(_("The last 4 digits of the reporter's phone.")))],
-        responses={200: s.PublicTrackingSerializer}, tags=["public"], operation_id="public_complaints_retrieve",
+                                     description=_("The last 4 digits of the reporter's phone."))],
+        responses={200: s.PublicTrackingSerializer}, operation_id="public_complaints_retrieve",
+        summary="A resident follows a complaint with its tracking code and phone tail",
     )
     def get(self, request, tracking_code):
         try:
