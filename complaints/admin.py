@@ -473,7 +473,7 @@ class CategoryAdmin(HistoryAdmin):
 class RatesSnapshotAdmin(admin.ModelAdmin):
     """Read-only: stored by the monthly task."""
 
-    list_display = ["period", "scope_kind", "scope_id", "received", "responded_in_time", "due", "resolved",
+    list_display = ["period", "scope_kind", "scope_id", "received", "response_due", "responded_in_time", "due", "resolved",
                     "rated", "satisfied", "created_at"]
     list_filter = ["scope_kind", "period"]
 

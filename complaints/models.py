@@ -345,6 +345,9 @@ class RatesSnapshot(models.Model):
     scope_kind = models.CharField(_("scope"), max_length=20, choices=ScopeKind.choices)
     scope_id = models.PositiveBigIntegerField(_("scope id"))
     received = models.PositiveIntegerField(_("received"))
+    response_due = models.PositiveIntegerField(
+        _("due for response"), default=0, help_text=_("Received and responded to, or past the response deadline.")
+    )
     responded_in_time = models.PositiveIntegerField(_("responded in time"))
     due = models.PositiveIntegerField(_("due for resolution"))
     resolved = models.PositiveIntegerField(_("resolved"))
@@ -369,6 +372,7 @@ class RatesSnapshot(models.Model):
         from .rates import Rates
 
         return Rates(
-            received=self.received, responded_in_time=self.responded_in_time, due=self.due,
+            received=self.received, response_due=self.response_due, responded_in_time=self.responded_in_time,
+            due=self.due,
             resolved=self.resolved, rated=self.rated, satisfied=self.satisfied,
         )

@@ -14,7 +14,7 @@ from redproperty import outbox
 from . import services
 from .models import ComplaintEvent
 from .notifications import notify_event
-from .rates import rates_snapshot_store
+from .rates import rates_snapshot_store, rates_snapshots_store_recent
 
 _RETRY = {
     "acks_late": True,
@@ -64,11 +64,10 @@ def close_unrated(outbox_id: int | None = None) -> int:
 @shared_task(name="complaints.store_rates", autoretry_for=(OperationalError,), time_limit=600,
              soft_time_limit=570, **_RETRY)
 def store_rates(month: str | None = None, outbox_id: int | None = None) -> int:
-    """Store the monthly RatesSnapshot of `month` ("2026-10"); by default the month just ended."""
+    """Store the monthly RatesSnapshot of `month` ("2026-10"); by default the month just ended
+    (in Asia/Shanghai) and any of the last 12 months that has none. Returns the rows stored."""
     if not outbox.claim(outbox_id):
         return 0
     if month:
-        period = datetime.date.fromisoformat(f"{month}-01")
-    else:
-        period = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    return rates_snapshot_store(month=period)
+        return rates_snapshot_store(month=datetime.date.fromisoformat(f"{month}-01"))
+    return sum(rates_snapshots_store_recent().values())

@@ -20,7 +20,7 @@ How each dimension is scored (points are the scheme's weights; a share of 0–1 
   of 5) and satisfaction-survey answers of surveys overlapping the quarter;
 - response to requests: the mean of the response rate and the resolution rate (the response
   rate alone when nothing fell due) of complaints received in the quarter, minus the scheme's
-  penalty per repeat (reopened) complaint; no complaint at all earns the full points;
+  penalty per repeat (reopened) complaint; no complaint due for a response earns the full points;
 - contract compliance: 60 % fee-collection step (paid / billed amount: ≥95 % full, 90–95 %
   three quarters, 80–90 % half, below none), 20 % share of months with fees disclosed,
   20 % contract filed by the quarter's end;
@@ -280,16 +280,17 @@ def _score_contract(contract: dict, scheme: EvaluationScheme, ev: Evidence, quar
     }
 
     # Response to requests: the three rates, repeats counted against.
-    if rates.received:
-        share = Decimal(rates.responded_in_time) / Decimal(rates.received)
+    if rates.response_due:
+        share = Decimal(rates.responded_in_time) / Decimal(rates.response_due)
         if rates.due:
             share = (share + Decimal(rates.resolved) / Decimal(rates.due)) / 2
         scores["response"] = max(ZERO, scheme.weight_response * share - scheme.repeat_complaint_penalty * repeats)
     else:
         scores["response"] = scheme.weight_response
     explain["response"] = {
-        "source": "complaints", "received": rates.received, "responded_in_time": rates.responded_in_time,
-        "due": rates.due, "resolved": rates.resolved, "response_rate": _pct(rates.responded_in_time, rates.received),
+        "source": "complaints", "received": rates.received, "response_due": rates.response_due,
+        "responded_in_time": rates.responded_in_time, "due": rates.due, "resolved": rates.resolved,
+        "response_rate": _pct(rates.responded_in_time, rates.response_due),
         "resolution_rate": _pct(rates.resolved, rates.due), "repeat_complaints": repeats,
     }
 

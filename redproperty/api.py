@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import datetime
 import inspect
 import re
 
@@ -555,12 +556,17 @@ class TokenView(ApiViewMixin, ObtainAuthToken):
 
 
 class RatesSerializer(serializers.Serializer):
-    """The three rates (三率) of complaints received in one month, and the counts behind them."""
+    """The three rates (三率) of complaints received in one month, and the counts behind them
+    (definitions in complaints/rates.py)."""
 
     month = serializers.DateField(help_text=_("First day of the month."))
     received = serializers.IntegerField()
+    response_due = serializers.IntegerField(
+        help_text=_("Received and responded to, or past the response deadline: the response rate's denominator."))
     responded_in_time = serializers.IntegerField()
-    due = serializers.IntegerField()
+    due = serializers.IntegerField(
+        help_text=_("Resolved, or past the resolution deadline (before the month's end or now, whichever is "
+                    "earlier): the resolution rate's denominator."))
     resolved = serializers.IntegerField()
     rated = serializers.IntegerField()
     satisfied = serializers.IntegerField()
@@ -569,24 +575,38 @@ class RatesSerializer(serializers.Serializer):
     satisfaction_rate = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, help_text=_("Percent."))
 
 
+class OverviewQuerySerializer(serializers.Serializer):
+    month = serializers.RegexField(
+        r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$", required=False,
+        help_text=_("The month of the rates, YYYY-MM (Asia/Shanghai); default the current month."),
+    )
+
+
 class OverviewView(ApiViewMixin, APIView):
     """The caller's jurisdiction at a glance: the figures of `manage.py overview --json`
-    and this month's three rates (response, resolution, satisfaction)."""
+    and one month's three rates (response, resolution, satisfaction) as they stand now:
+    `?month=2026-10`, by default the current month."""
 
     permission_classes = [permissions.IsAuthenticated]
+    extra_error_codes = (400,)
 
     @extend_schema(
+        parameters=[OverviewQuerySerializer],
         responses={200: inline_serializer("Overview", {
             "figures": inline_serializer("OverviewFigures", {
                 key: serializers.IntegerField(help_text=label) for key, label in FIGURES.items()
             }),
             "rates": RatesSerializer(),
         })},
-        summary="Figures and this month's three rates of your jurisdiction",
+        summary="Figures and one month's three rates of your jurisdiction",
     )
     def get(self, request):
-        start, end = month_bounds(timezone.localdate())
-        rates = rates_for(start=start, end=end, queryset=Complaint.objects.visible_to(request.user))
+        query = OverviewQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        now = timezone.now()
+        month = query.validated_data.get("month")
+        start, end = month_bounds(datetime.date.fromisoformat(f"{month}-01") if month else timezone.localdate(now))
+        rates = rates_for(start=start, end=end, now=now, queryset=Complaint.objects.visible_to(request.user))
         return Response({
             "figures": overview_figures(request.user),
             "rates": RatesSerializer({"month": start.date(), **rates.as_dict()}).data,

@@ -1,13 +1,17 @@
 """`load_demo` builds the Guandu district the article describes; `overview` counts it.
 
 The demo is loaded once for this module inside a transaction that is rolled back at the end,
-so the other test modules never see it."""
+so the other test modules never see it. The clock stands still at RUN_AT (when the issue that
+found future-dated complaints ran it: 02:11 on 1 December in Shanghai) for the whole module."""
 from __future__ import annotations
 
+import datetime
 import json
+from zoneinfo import ZoneInfo
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -24,10 +28,13 @@ from communities.models import (
     OwnersCommittee,
     ResidentialComplex,
 )
+from complaints.models import Complaint, RatesSnapshot, ScopeKind, Status
 from partybranches.models import JointMeeting
 from properties.models import FeeCollection, Inspection, PropertyFirm, SatisfactionSurvey, ServiceContract
 from redproperty.demo import STEPS, DemoContext
 from redproperty.demo.accounts import PASSWORD
+
+RUN_AT = datetime.datetime(2026, 12, 1, 2, 11, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 ARTICLE_FIGURES = {
     "communities": 99,
@@ -43,7 +50,7 @@ ARTICLE_FIGURES = {
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker):
     """Run `load_demo` once; yield what it printed; roll everything back afterwards."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), time_machine.travel(RUN_AT, tick=False):
         with transaction.atomic(), translation.override("en"):
             out = StringIO()
             call_command("load_demo", stdout=out)
@@ -219,7 +226,7 @@ def test_a_sample_of_every_record_passes_model_validation(demo):
 
 
 def test_evidence_covers_a_year_through_the_current_quarter(demo):
-    ctx = DemoContext(today=timezone.localdate())
+    ctx = DemoContext(now=RUN_AT)
     months = set(FeeCollection.objects.values_list("period", flat=True))
     quarters_surveyed = set(SatisfactionSurvey.objects.values_list("period_start", flat=True))
     quarters = ctx.quarters
@@ -229,3 +236,21 @@ def test_evidence_covers_a_year_through_the_current_quarter(demo):
     for start, end in quarters:
         assert Inspection.objects.filter(inspected_on__range=(start, end)).exists()
     assert not Inspection.objects.filter(inspected_on__gt=ctx.today).exists()
+
+
+def test_the_monthly_rates_snapshots_of_the_demo_year_are_stored(demo, client):
+    closed_months = DemoContext(now=RUN_AT).months[:-1]
+    stored = set(RatesSnapshot.objects.values_list("period", flat=True))
+
+    assert (closed_months[0], closed_months[-1]) == (datetime.date(2025, 10, 1), datetime.date(2026, 11, 1))
+    assert sorted(stored) == closed_months
+    for kind in ScopeKind.values:
+        assert RatesSnapshot.objects.filter(period=closed_months[-1], scope_kind=kind, received__gt=0).exists()
+    district = RatesSnapshot.objects.filter(period=closed_months[-1], scope_kind=ScopeKind.SUBDISTRICT)
+    assert sum(district.values_list("received", flat=True)) == Complaint.objects.filter(
+        submitted_at__gte=datetime.datetime(2026, 11, 1, tzinfo=RUN_AT.tzinfo), submitted_at__lt=RUN_AT.replace(
+            day=1, hour=0, minute=0)).exclude(status=Status.DUPLICATE).count()
+
+    assert client.login(username="district", password=PASSWORD)
+    page = client.get("/admin/complaints/ratessnapshot/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "0 monthly rates snapshots" not in page and "2026" in page

@@ -8,7 +8,8 @@ To add a step: write `redproperty/demo/<name>.py` with `build(ctx)` and append "
 STEPS below. That is the whole registration; `load_demo` times and prints every step.
 
 What `ctx` (a DemoContext) carries for later steps:
-- `today`, `rng` (a `random.Random(2026)`; draw from it only, so runs are repeatable),
+- `now` (the moment the demo runs, or the last instant of `--today`'s day if that is earlier:
+  nothing the demo makes lies after it), `today` (its date in Asia/Shanghai), `rng` (a `random.Random(2026)`; draw from it only, so runs are repeatable),
   `period_start` (first day of the quarter a year before today's), `months`, `quarters`;
 - places: `district`, `subdistricts` and `communities` (dicts by name), `complexes` (list),
   `complex_by_name`;
@@ -32,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 STEPS = [
     "places",
@@ -45,6 +47,7 @@ STEPS = [
     "projects",
     "evidence",
     "complaints",
+    "snapshots",
     "evaluations",  # keep last: it evaluates what every other step built
 ]
 
@@ -63,7 +66,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 @dataclass
 class DemoContext:
-    today: datetime.date
+    now: datetime.datetime
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
     district: object = None
     subdistricts: dict = field(default_factory=dict)
@@ -78,6 +81,10 @@ class DemoContext:
     firm_branches: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate(self.now, timezone.get_default_timezone())
 
     @property
     def period_start(self) -> datetime.date:
@@ -103,9 +110,19 @@ class DemoContext:
         return start + datetime.timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
 
 
-def run(*, today: datetime.date, report=None) -> DemoContext:
-    """Build the whole demo in one transaction. `report(step, seconds)` is called after each step."""
-    ctx = DemoContext(today=today)
+def demo_now(today: datetime.date | None = None) -> datetime.datetime:
+    """The moment the demo is built as of: now, or the end of `today` if that is earlier."""
+    now = timezone.now()
+    if today is None:
+        return now
+    day_end = datetime.datetime.combine(today, datetime.time.max, tzinfo=timezone.get_default_timezone())
+    return min(now, day_end)
+
+
+def run(*, today: datetime.date | None = None, report=None) -> DemoContext:
+    """Build the whole demo in one transaction, as of `demo_now(today)`. `report(step, seconds)`
+    is called after each step."""
+    ctx = DemoContext(now=demo_now(today))
     with transaction.atomic():
         for name in STEPS:
             started = time.perf_counter()

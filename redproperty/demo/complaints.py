@@ -63,7 +63,7 @@ RATING_COMMENTS = {5: ("处理很及时，非常满意", "师傅态度好"), 4: 
 
 def build(ctx):
     rng = ctx.rng
-    now = datetime.datetime.combine(ctx.today, datetime.time(10, 0), tzinfo=SHANGHAI)
+    now = ctx.now
     start = datetime.datetime.combine(ctx.period_start, datetime.time(0, 0), tzinfo=SHANGHAI)
     categories = {c.code: c for c in Category.objects.active()}
     weights = [CATEGORY_WEIGHTS.get(code, 5) for code in categories]

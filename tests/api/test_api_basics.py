@@ -1,4 +1,7 @@
 """Token auth, the error shape, the overview, the OpenAPI schema and Swagger UI."""
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from rest_framework.authtoken.models import Token
 
@@ -73,6 +76,27 @@ def test_overview_counts_the_callers_jurisdiction(world, shuguang_worker, distri
     assert mine["rates"]["received"] == 1
     assert everything["rates"]["received"] == 2
     assert set(mine["rates"]) >= {"response_rate", "resolution_rate", "satisfaction_rate", "month"}
+
+
+def test_overview_takes_a_month_and_counts_only_what_fell_due(world, district_officer, api_as, time_machine):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 2, 15, tzinfo=shanghai), tick=False)
+    for submitted_at in (datetime.datetime(2026, 10, 5, 9, tzinfo=shanghai),
+                         datetime.datetime(2026, 10, 20, 9, tzinfo=shanghai)):
+        f.ComplaintFactory(complex=world.shuguang_complex, submitted_at=submitted_at)  # never answered
+    f.ComplaintFactory(complex=world.shuguang_complex, submitted_at=datetime.datetime(2026, 12, 1, 1, tzinfo=shanghai))
+    client = api_as(district_officer)
+
+    october = client.get("/api/v1/overview/", {"month": "2026-10"}).json()["rates"]
+    this_month = client.get("/api/v1/overview/").json()["rates"]
+    bad = client.get("/api/v1/overview/", {"month": "2026-13"})
+
+    assert (october["month"], october["received"], october["response_due"], october["response_rate"],
+            october["due"], october["resolution_rate"]) == ("2026-10-01", 2, 2, "0.0", 2, "0.0")
+    # One complaint filed an hour ago: nothing is due, so there is no rate yet (not 0 %).
+    assert (this_month["month"], this_month["received"], this_month["response_due"], this_month["response_rate"],
+            this_month["due"], this_month["resolution_rate"]) == ("2026-12-01", 1, 0, None, 0, None)
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["month"]
 
 
 def test_schema_documents_every_operation_with_its_error_codes(client):

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
+from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -14,6 +13,8 @@ from complaints.models import Action, ComplaintEvent, HandlerLevel, RatesSnapsho
 from redproperty import outbox
 from redproperty.celery import app
 from tests import factories as f
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _late(world, **extra):
@@ -56,15 +57,39 @@ def test_close_unrated_task(world, settings):
     assert complaint.status == Status.CLOSED
 
 
-@time_machine.travel(datetime.datetime(2026, 12, 1, 3, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=False)
-def test_store_rates_defaults_to_the_month_just_ended(world):
-    # 03:00 in Beijing on the 1st is still the 30th in UTC: the month is Beijing's.
-    last_month = datetime.date(2026, 11, 1)
-    f.ComplaintFactory(complex=world.heleju, submitted_at=timezone.now() - datetime.timedelta(days=3))
+@pytest.mark.parametrize("instant, just_ended", [
+    ("2026-11-30T16:30:00Z", datetime.date(2026, 11, 1)),  # 00:30 on 1 December in Shanghai
+    ("2026-11-30T16:00:00Z", datetime.date(2026, 11, 1)),  # 00:00 on 1 December in Shanghai
+    ("2026-11-30T15:59:00Z", datetime.date(2026, 10, 1)),  # 23:59 on 30 November in Shanghai
+    ("2026-12-31T16:00:00Z", datetime.date(2026, 12, 1)),  # 00:00 on 1 January: a new quarter and year
+])
+def test_store_rates_defaults_to_the_month_just_ended_in_shanghai(world, time_machine, instant, just_ended):
+    time_machine.move_to(instant, tick=False)
+    f.ComplaintFactory(complex=world.heleju, submitted_at=datetime.datetime.combine(
+        just_ended.replace(day=20), datetime.time(12), tzinfo=SHANGHAI))
 
     assert tasks.store_rates.apply().get() == 2  # the community and the subdistrict (no firm)
-    assert set(RatesSnapshot.objects.values_list("period", flat=True)) == {last_month}
+    assert set(RatesSnapshot.objects.filter(received__gt=0).values_list("period", flat=True)) == {just_ended}
     assert tasks.store_rates.apply(kwargs={"month": "2025-01"}).get() == 0
+
+
+def test_store_rates_fills_the_missing_months_of_the_last_twelve(world, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 3, 0, tzinfo=SHANGHAI), tick=False)
+    for month in (datetime.date(2025, 11, 1), datetime.date(2025, 12, 1), datetime.date(2026, 6, 1),
+                  datetime.date(2026, 9, 1), datetime.date(2026, 11, 1)):
+        f.ComplaintFactory(complex=world.heleju, submitted_at=datetime.datetime.combine(
+            month.replace(day=10), datetime.time(9), tzinfo=SHANGHAI))
+    tasks.store_rates.apply(kwargs={"month": "2026-09"}).get()
+    september = RatesSnapshot.objects.filter(period=datetime.date(2026, 9, 1))
+    september.update(received=99)  # stored earlier: a month already stored is not recomputed
+
+    # The beat was down for months: the next run stores every month missing since December 2025
+    # (November 2025 is older than twelve months) and the month just ended.
+    assert tasks.store_rates.apply().get() == 6
+    assert sorted(set(RatesSnapshot.objects.values_list("period", flat=True))) == [
+        datetime.date(2025, 12, 1), datetime.date(2026, 6, 1), datetime.date(2026, 9, 1), datetime.date(2026, 11, 1)]
+    assert set(september.values_list("received", flat=True)) == {99}
+    assert tasks.store_rates.apply().get() == 2  # only the month just ended again
 
 
 def test_a_task_run_through_the_outbox_acts_once(world):

@@ -10,7 +10,6 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import District
@@ -45,7 +44,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {step:<14} {seconds:6.2f} s")
 
         self.stdout.write(_("Loading the Guandu demo data:"))
-        demo.run(today=today or timezone.localdate(), report=report)
+        demo.run(today=today, report=report)
         seconds = f"{time.perf_counter() - started:.2f}"
         self.stdout.write(self.style.SUCCESS(_("Demo data loaded in %(seconds)s s.") % {"seconds": seconds}))
 
