@@ -14,11 +14,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from communities.services import staff_user_create
 from tests import factories as f
 
 PASSWORD = "test-pass-2026"
+
+# Property tests check what is computed, not how fast: on a machine shared by several test runs
+# hypothesis's default 200 ms deadline per example fails pure functions at random.
+hypothesis_settings.register_profile("redproperty", deadline=None)
+hypothesis_settings.load_profile("redproperty")
 
 
 @pytest.fixture
