@@ -2,8 +2,10 @@
 
 `notify_event(event)` is called by the `complaints.notify` Celery task (complaints/tasks.py),
 which the services queue through redproperty.outbox after their transaction commits. The
-message names the tracking code, the new status and the expected date; it never carries the
-reporter's phone number, and logs show it masked only.
+message names the tracking code, the new status and the deadline still ahead, with its own
+word: while the complaint waits to be accepted, the time by which the handler will contact
+the resident (the response deadline) and the resolution deadline; once accepted, the
+resolution deadline. It never carries the reporter's phone number, and logs show it masked only.
 """
 from __future__ import annotations
 
@@ -22,17 +24,14 @@ log = logging.getLogger(__name__)
 
 def message_context(event: ComplaintEvent) -> dict:
     complaint = event.complaint
-    expected = None
-    if complaint.status in (Status.SUBMITTED,):
-        expected = complaint.due_response_at
-    elif complaint.is_open:
-        expected = complaint.due_resolve_at
     return {
         "event": event,
         "complaint": complaint,
         "tracking_code": complaint.tracking_code,
         "status": complaint.get_status_display(),
-        "expected_at": timezone.localtime(expected) if expected else None,
+        # Contact (受理) is promised only while nobody has accepted it; resolution (办结) while open.
+        "contact_by": timezone.localtime(complaint.due_response_at) if complaint.status == Status.SUBMITTED else None,
+        "resolve_by": timezone.localtime(complaint.due_resolve_at) if complaint.is_open else None,
         "handler": complaint.assigned_firm if complaint.handler_level == "firm" and complaint.assigned_firm_id
         else complaint.assigned_community,
     }

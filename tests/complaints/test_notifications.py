@@ -2,6 +2,7 @@
 and their phone number never reaches a log line or a Celery message unmasked."""
 from __future__ import annotations
 
+import datetime
 import logging
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from redproperty import outbox
 from redproperty.models import OutboxStatus, OutboxTask
 
 PHONE = "13812345678"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -58,10 +60,31 @@ def test_the_message_says_status_and_expected_date(world, sms_outbox, mailoutbox
 
     body = mailoutbox[0].body
     assert "Status: Submitted" in body
-    expected = complaint.due_response_at.astimezone(ZoneInfo("Asia/Shanghai"))
-    assert f"Expected by: {expected:%Y-%m-%d %H:%M}" in body
+    contact, resolve = (at.astimezone(ZoneInfo("Asia/Shanghai")) for at in (complaint.due_response_at, complaint.due_resolve_at))
+    assert f"Contact expected by: {contact:%Y-%m-%d %H:%M}" in body
+    assert f"Expected to be resolved by: {resolve:%Y-%m-%d %H:%M}" in body
     assert "Handled by: 巨和物业" in body
     assert sms_outbox == []  # no phone given: no SMS
+
+
+def test_each_message_names_the_right_deadline_with_the_right_word(world, shuguang_worker, sms_outbox, mailoutbox,
+                                                                    committed, time_machine):
+    """A lift complaint: contact within 2 hours, resolution within days. Chinese, as residents get it."""
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 2, 10, tzinfo=SHANGHAI), tick=False)
+    with committed():
+        complaint = submit(world, reporter_phone=PHONE, reporter_email="li@example.org")
+    with committed():
+        s.complaint_accept(complaint=complaint, actor=shuguang_worker)
+    contact = f"{complaint.due_response_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    resolve = f"{complaint.due_resolve_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    assert (contact, resolve) == ("2026-12-01 04:10", "2026-12-04 02:10")
+
+    submitted, accepted = (message["text"] for message in sms_outbox)
+    assert f"我们将在{contact}前与您联系受理" in submitted and "办结" not in submitted
+    assert f"预计{resolve}前办结" in accepted and contact not in accepted
+    submitted_mail, accepted_mail = (mail.body for mail in mailoutbox)
+    assert f"预计联系时间: {contact}" in submitted_mail and f"预计办结时间: {resolve}" in submitted_mail
+    assert f"预计办结时间: {resolve}" in accepted_mail and contact not in accepted_mail
 
 
 def test_every_public_change_notifies_exactly_once(world, shuguang_worker, sms_outbox, committed):
