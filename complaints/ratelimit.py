@@ -1,7 +1,7 @@
 """Rate limits on public complaint submission, per client IP and per phone number.
 
-Counters live in Django's cache (locmem in development, Redis when REDIS_URL is set, so every
-web process shares them) in fixed windows: "10/hour" allows ten submissions per IP in each
+Counters live in Django's cache, which every process shares (Redis when REDIS_URL is set,
+else a table of the database: redproperty/cache.py), in fixed windows: "10/hour" allows ten submissions per IP in each
 clock hour. Phone numbers never appear in cache keys: they are replaced by a keyed hash.
 
     check_and_count(request, phone)   # raises RateLimited, or counts this submission

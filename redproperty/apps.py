@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,7 @@ class RedPropertyConfig(AppConfig):
     def ready(self):
         # Register the outbox sweeper in every process, so the outbox can run it eagerly too.
         from . import tasks  # noqa: F401
+        from .cache import create_cache_tables
+
+        # Rate limits count in the database cache unless REDIS_URL is set; migrate makes its table.
+        post_migrate.connect(create_cache_tables, sender=self)

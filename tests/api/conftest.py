@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(db):
     """Throttles and rate limits count in the cache; each test starts from zero."""
     cache.clear()
     yield

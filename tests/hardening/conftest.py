@@ -3,8 +3,8 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits():
-    """Rate limits count in the cache; each test starts from zero."""
+def _fresh_limits(db):
+    """Rate limits count in the cache (a database table unless REDIS_URL is set); each test starts from zero."""
     cache.clear()
     yield
     cache.clear()
