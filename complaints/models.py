@@ -120,6 +120,11 @@ class Complaint(TimeStamped):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PORTAL)
     description = models.TextField(_("description"), max_length=2000)
     location_detail = models.CharField(_("place in the complex"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   help_text=_("Where the reporter placed it (Open311 lat), if they did."))
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    media_url = models.URLField(_("media link"), max_length=500, blank=True,
+                                help_text=_("A link to a photo held elsewhere (Open311 media_url); not fetched."))
     reporter_name = models.CharField(_("reporter name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("reporter email"), blank=True)

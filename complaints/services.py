@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+from decimal import Decimal
 
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -160,6 +161,26 @@ def _validate_submission(*, complex, category, description, channel, location_de
     return cleaned
 
 
+def _validate_place(*, media_url, latitude, longitude) -> dict:
+    media_url = (media_url or "").strip()
+    errors = {}
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            errors["media_url"] = [_("Enter an http or https link.")]
+        if len(media_url) > 500:
+            errors["media_url"] = [_("At most %(max)d characters.") % {"max": 500}]
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    elif latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        errors["latitude"] = [_("Latitude and longitude must be decimal degrees.")]
+    if errors:
+        raise ValidationError(errors)
+    rounded = (lambda v: None if v is None else Decimal(str(v)).quantize(Decimal("0.000001")))
+    return {"media_url": media_url, "latitude": rounded(latitude), "longitude": rounded(longitude)}
+
+
 def complaint_route(*, complex) -> dict:
     """Who handles a new complaint about `complex`: the firm of its active service contract,
     else its community. Returns the Complaint fields to set. One query."""
@@ -191,13 +212,19 @@ def complaint_submit(
     photos=(),
     actor=None,
     submitted_at: datetime.datetime | None = None,
+    media_url: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
 ) -> Complaint:
     """File a complaint: validate, route, fix its due times, save it with its "submitted" event
     and photos, and queue the acknowledgement to the resident.
 
-    `photos` are ContentFiles already checked and re-encoded by complaints/photos.py.
+    `photos` are ContentFiles already checked and re-encoded by complaints/photos.py;
+    `media_url` is a link to a photo held elsewhere (kept, not fetched); `latitude`/`longitude`
+    where the reporter placed the problem.
     Raises ValidationError with field keys (description, category, reporter_phone, ...)."""
     photos = list(photos)
+    place = _validate_place(media_url=media_url, latitude=latitude, longitude=longitude)
     cleaned = _validate_submission(
         complex=complex, category=category, description=description, channel=channel,
         location_detail=location_detail, reporter_name=reporter_name, reporter_phone=reporter_phone,
@@ -215,6 +242,7 @@ def complaint_submit(
         due_resolve_at=due_resolve_at,
         status=Status.SUBMITTED,
         **cleaned,
+        **place,
         **complaint_route(complex=complex),
     )
     for attempt in range(5):

@@ -1,7 +1,10 @@
-"""API keys on the wire: `Authorization: Token <key>` or `Authorization: Bearer <key>`."""
+"""API keys on the wire: `Authorization: Token <key>` or `Authorization: Bearer <key>` for the
+REST API; Open311 also takes its spec's `api_key` parameter and an `X-Api-Key` header."""
+from __future__ import annotations
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 KEYWORDS = ("token", "bearer")
 
@@ -20,9 +23,21 @@ def key_from_header(request) -> str | None:
         raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
 
 
-class ApiKeyAuthentication(TokenAuthentication):
-    """An API key in the Authorization header, with the keyword Token or Bearer."""
+class ApiKeyAuthentication(BaseAuthentication):
+    """An API key (integrations.ApiKey) in the Authorization header, keyword Token or Bearer."""
+
+    keyword = "Token"
 
     def authenticate(self, request):
+        from .services import api_key_authenticate
+
         key = key_from_header(request)
-        return None if key is None else self.authenticate_credentials(key)
+        if key is None:
+            return None
+        row = api_key_authenticate(key)
+        if row is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return row.user, row
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -38,7 +38,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions, filters, permissions, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -48,6 +47,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Complaint
 from integrations.authentication import ApiKeyAuthentication
+from integrations.services import api_key_issue_for_login
 from complaints.rates import month_bounds, rates_for
 from redproperty.overview import FIGURES, overview_figures
 from redproperty.parsers import PARSER_CLASSES, PHOTO_PARSER_CLASSES
@@ -289,8 +289,8 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return [
             {"type": "apiKey", "in": "header", "name": "Authorization",
-             "description": "An API key: `Authorization: Token <key>`. Get a key from POST /api/v1/auth/token/ "
-                            "(staff) or from the district staff (integrators)."},
+             "description": "An API key: `Authorization: Token <key>`. Staff get a personal key from "
+                            "POST /api/v1/auth/token/; integrators get theirs from the district staff."},
             {"type": "http", "scheme": "bearer",
              "description": "The same API key as `Authorization: Bearer <key>`."},
         ]
@@ -535,13 +535,12 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Send it as `Authorization: Token <key>` (or `Bearer <key>`)."))
 
 
-class TokenView(ApiViewMixin, ObtainAuthToken):
-    """POST username and password, get the user's API token (created on first use).
-    Staff create and revoke integrators' tokens in the admin."""
+class TokenView(ApiViewMixin, APIView):
+    """POST username and password, get a new personal API key, valid for API_TOKEN_HOURS
+    (24 by default). Integrators get long-lived keys from the district staff instead."""
 
     authentication_classes = []  # the credentials are in the body; the operation is open
     permission_classes = [permissions.AllowAny]
-    serializer_class = AuthTokenSerializer  # authenticates through django.contrib.auth.authenticate(request=...)
     throttle_classes = [AnonRateThrottle]  # slows password guessing
     parser_classes = PARSER_CLASSES
 
@@ -552,7 +551,11 @@ class TokenView(ApiViewMixin, ObtainAuthToken):
         summary="Get an API token with a username and password",
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        # AuthTokenSerializer authenticates through django.contrib.auth.authenticate(request=...),
+        # so login protections (lockouts) apply here as on the admin's login page.
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return Response({"token": api_key_issue_for_login(user=serializer.validated_data["user"])})
 
 
 class RatesSerializer(serializers.Serializer):

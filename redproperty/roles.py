@@ -33,7 +33,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         # Rate snapshots are district-wide figures, not scoped below the district.
         "complaints": {"category": _ALL, "complaint": _EDIT + ("view_reporter_phone",),
                        "complaintevent": _VIEW, "attachment": _VIEW, "ratessnapshot": _VIEW},
-        "authtoken": {"token": _ALL, "tokenproxy": _ALL},
+        "integrations": {"integrator": _EDIT, "apikey": ("view", "change")},
     },
     "subdistrict": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
@@ -72,6 +72,26 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+# Integrators' accounts: one group per scope. Reading is the view permission of every register
+# and complaint (never reporters' full phone numbers); writing is filing complaints and moving
+# them along. Where is the integrator's jurisdiction, as for staff.
+INTEGRATOR_GROUPS = {
+    "submit": "对接系统：仅提交诉求",
+    "read": "对接系统：只读",
+    "read_write": "对接系统：读写",
+}
+_READABLE = {
+    app: {model: _VIEW for model, actions in models.items() if "view" in actions and model != "staffprofile"}
+    for app, models in ROLE_PERMISSIONS["district"].items() if app != "integrations"
+}
+INTEGRATOR_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "submit": {"complaints": {"category": _VIEW, "complaint": ("add",)},
+               "communities": {"residentialcomplex": _VIEW}},
+    "read": _READABLE,
+    "read_write": {**_READABLE, "complaints": {**_READABLE["complaints"], "complaint": ("view", "add", "change")}},
+}
+
+
 def _codename(action: str, model: str) -> str:
     return action if "_" in action else f"{action}_{model}"
 
@@ -91,10 +111,12 @@ def sync_role_groups(apps, schema_editor=None) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, group_name in ROLE_GROUPS.items():
+    tables = [(ROLE_GROUPS[role], ROLE_PERMISSIONS[role]) for role in ROLE_GROUPS]
+    tables += [(INTEGRATOR_GROUPS[scope], INTEGRATOR_PERMISSIONS[scope]) for scope in INTEGRATOR_GROUPS]
+    for group_name, table in tables:
         group, _ = Group.objects.get_or_create(name=group_name)
         wanted = []
-        for app_label, models in ROLE_PERMISSIONS[role].items():
+        for app_label, models in table.items():
             for model, actions in models.items():
                 for action in actions:
                     wanted.append((app_label, _codename(action, model)))

@@ -234,6 +234,11 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
     },
 }
+# Personal API keys from POST /api/v1/auth/token/ expire after this many hours.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24)
+if API_TOKEN_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_HOURS must be at least 1.")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Red Property platform API",
     "DESCRIPTION": "Registers, complaints and firm evaluations of the district's red property work.",
@@ -268,6 +273,8 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="complaints.sms.LoggingSmsBackend")
 PORTAL_RATE_LIMIT_PER_IP = env.str("PORTAL_RATE_LIMIT_PER_IP", default="10/hour")
 PORTAL_RATE_LIMIT_PER_PHONE = env.str("PORTAL_RATE_LIMIT_PER_PHONE", default="5/day")
 COMPLAINT_AUTO_CLOSE_DAYS = env.int("COMPLAINT_AUTO_CLOSE_DAYS", default=7)
+# An Open311 request with only lat/long lands on the nearest complex within this distance.
+OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", default=300)
 
 # ---------------------------------------------------------------------------
 # Security (production)
@@ -289,6 +296,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # api_key and phone_tail values never reach a log line (see redproperty/logredact.py).
+    "filters": {"redact_secrets": {"()": "redproperty.logredact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    "loggers": {
+        "django.server": {"filters": ["redact_secrets"]},
+        "django.request": {"filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

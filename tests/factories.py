@@ -254,3 +254,18 @@ class ComplaintEventFactory(factory.django.DjangoModelFactory):
     complaint = factory.SubFactory(ComplaintFactory)
     action = "submit"
     to_status = km.Status.SUBMITTED
+
+
+def integrator_key(jurisdiction, scope: str = "read_write", name: str | None = None) -> str:
+    """A new integrator over `jurisdiction` (District, Subdistrict, Community or PropertyFirm)
+    with `scope`, made through the services by a superuser; returns its key."""
+    from django.contrib.auth import get_user_model
+
+    from integrations.services import api_key_create, integrator_create
+
+    admin = get_user_model().objects.filter(is_superuser=True, username="integrator-maker").first()
+    if admin is None:
+        admin = get_user_model().objects.create_superuser(username="integrator-maker", password=None)
+    name = name or f"{jurisdiction} {scope} {get_user_model().objects.count()}"
+    integrator = integrator_create(actor=admin, name=name, scope=scope, jurisdiction=jurisdiction)
+    return api_key_create(actor=admin, user=integrator.user, name="tests")[1]

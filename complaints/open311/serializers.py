@@ -70,25 +70,34 @@ def status_notes(complaint) -> str:
 
 def service_request(complaint, request) -> dict:
     """One complaint as a GeoReport v2 request. Needs complex, category, assigned firm and
-    community, duplicate_of selected and `public_photos` prefetched (no further queries)."""
+    community, duplicate_of selected, `public_photos` prefetched and `in_jurisdiction`
+    annotated (requests_of does all that; no further queries).
+
+    Without `in_jurisdiction` (a keyless read, or a key of another jurisdiction) it shows no
+    personal data: no description (residents write names and numbers into it), no photo or
+    media link, no place inside the complex and no coordinates finer than the complex's."""
     complex = complaint.complex
+    full = complaint.in_jurisdiction
     photos = complaint.public_photos
+    media_url = complaint.media_url or (request.build_absolute_uri(photos[0].image.url) if photos else None)
+    place = (complex.address or complex.name, complaint.location_detail if full else "")
+    has_own_point = full and complaint.latitude is not None and complaint.longitude is not None
     return {
         "service_request_id": complaint.tracking_code,
         "status": open311_status(complaint),
         "status_notes": status_notes(complaint),
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        "description": complaint.description if full else None,
         "agency_responsible": (complaint.assigned_firm or complaint.assigned_community).name,
         "service_notice": "",
         "requested_datetime": _datetime(complaint.submitted_at),
         "updated_datetime": _datetime(complaint.updated_at),
         "expected_datetime": _datetime(complaint.due_resolve_at),
-        "address": " ".join(part for part in (complex.address or complex.name, complaint.location_detail) if part),
+        "address": " ".join(part for part in place if part),
         "address_id": complex.pk,
         "zipcode": None,
-        "lat": _coordinate(complex.latitude),
-        "long": _coordinate(complex.longitude),
-        "media_url": request.build_absolute_uri(photos[0].image.url) if photos else None,
+        "lat": _coordinate(complaint.latitude if has_own_point else complex.latitude),
+        "long": _coordinate(complaint.longitude if has_own_point else complex.longitude),
+        "media_url": media_url if full else None,
     }

@@ -3,7 +3,8 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from rest_framework.authtoken.models import Token
+from integrations.models import ApiKey, key_digest
+from integrations.services import api_key_create, api_key_revoke
 
 from tests import factories as f
 from tests.conftest import PASSWORD
@@ -17,17 +18,23 @@ def test_token_for_username_and_password(world, shuguang_worker, api_as):
     bad = client.post("/api/v1/auth/token/", {"username": "li", "password": "wrong"}, format="json")
     good = client.post("/api/v1/auth/token/", {"username": "li", "password": PASSWORD}, format="json")
 
+    again = client.post("/api/v1/auth/token/", {"username": "li", "password": PASSWORD}, format="json")
+
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid"
-    assert good.status_code == 200
-    assert good.json()["token"] == Token.objects.get(user=shuguang_worker).key
+    assert good.status_code == again.status_code == 200
+    key = good.json()["token"]
+    assert key != again.json()["token"]  # a new key each time; none can be read back
+    stored = ApiKey.objects.get(digest=key_digest(key))
+    assert stored.user == shuguang_worker and stored.expires_at is not None
+    assert not ApiKey.objects.filter(digest=key).exists() and key not in str(list(ApiKey.objects.values()))
 
 
 def test_token_authenticates_and_a_bad_or_missing_one_is_401(world, shuguang_worker, api_as):
-    token = Token.objects.create(user=shuguang_worker)
+    _row, key = api_key_create(actor=shuguang_worker, user=shuguang_worker)
     client = api_as(None)
 
-    ok = client.get("/api/v1/residential-complexes/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    ok = client.get("/api/v1/residential-complexes/", HTTP_AUTHORIZATION=f"Token {key}")
     bad = client.get("/api/v1/residential-complexes/", HTTP_AUTHORIZATION="Token not-a-token")
     missing = client.get("/api/v1/residential-complexes/")
 
@@ -39,9 +46,9 @@ def test_token_authenticates_and_a_bad_or_missing_one_is_401(world, shuguang_wor
 
 
 def test_a_revoked_token_stops_working(world, shuguang_worker, api_as):
-    token = Token.objects.create(user=shuguang_worker)
-    token.delete()
-    response = api_as(None).get("/api/v1/communities/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    row, key = api_key_create(actor=shuguang_worker, user=shuguang_worker)
+    api_key_revoke(actor=shuguang_worker, api_key=row)
+    response = api_as(None).get("/api/v1/communities/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
 
 

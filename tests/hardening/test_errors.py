@@ -8,7 +8,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token
+from integrations.services import api_key_create
 
 from tests import factories as f
 
@@ -120,7 +120,7 @@ def one_of_each(world):
 
 
 def test_deeply_nested_json_is_400_on_every_api_endpoint(raw_client, one_of_each, superuser):
-    token = Token.objects.create(user=superuser).key
+    token = api_key_create(actor=superuser, user=superuser)[1]
     routes = list(api_write_routes())
     assert len(routes) > 20
     for route, view_class, methods in routes:
@@ -143,7 +143,7 @@ def test_deeply_nested_json_is_400_on_every_api_endpoint(raw_client, one_of_each
 # ---------------------------------------------------------------------------
 @pytest.fixture
 def hotline_key(world, district_officer):
-    return Token.objects.create(user=district_officer).key
+    return f.integrator_key(world.guandu, "read_write")
 
 
 def test_a_huge_open311_page_number_is_400(raw_client, hotline_key):
