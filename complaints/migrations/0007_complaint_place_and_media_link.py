@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0005_role_groups'),
+        ('complaints', '0006_rates_snapshot_response_due'),
     ]
 
     operations = [
