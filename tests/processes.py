@@ -121,13 +121,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @contextmanager
-def gunicorn(env: dict, tmp_path: Path, workers: int = 2, name: str = "web"):
-    """gunicorn with `workers` workers on a free port of 127.0.0.1 (the Procfile's web process)."""
+def gunicorn(env: dict, tmp_path: Path, workers: int = 2, name: str = "web", extra_args: tuple[str, ...] = ()):
+    """gunicorn with `workers` workers on a free port of 127.0.0.1 (the Procfile's web process);
+    `extra_args` are more gunicorn options (an access log, a logger class)."""
     log = tmp_path / f"{name}.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "redproperty.wsgi", "--bind", "127.0.0.1:0", "--workers", str(workers),
-             "--timeout", "60", "--graceful-timeout", "5"],
+             "--timeout", "60", "--graceful-timeout", "5", *extra_args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
