@@ -381,3 +381,43 @@ class RatesSnapshot(models.Model):
             due=self.due,
             resolved=self.resolved, rated=self.rated, satisfied=self.satisfied,
         )
+
+
+class ReplyTemplateQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "firm"
+
+    district_sees_unplaced = True  # a firm's templates: the firm and district staff see them
+
+
+class ReplyTemplate(TimeStamped):
+    """A reply that staff keep for a category (e.g. what to say when a lift is being repaired),
+    offered when they accept, reject or resolve a complaint of that category. Kept by a
+    community's workers or by a firm's staff, for their own use."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="reply_templates",
+                                 verbose_name=_("category"))
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="reply_templates", verbose_name=_("community"))
+    firm = models.ForeignKey(PropertyFirm, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="reply_templates", verbose_name=_("property firm"))
+    title = models.CharField(_("title"), max_length=80)
+    text = models.TextField(_("text"), max_length=2000)
+    history = HistoricalRecords()
+
+    objects = ReplyTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["category__sort_order", "category__code", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(community__isnull=False, firm__isnull=True) | Q(community__isnull=True, firm__isnull=False),
+                name="reply_template_one_owner",
+                violation_error_message=_("A reply template belongs to one community or one firm."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

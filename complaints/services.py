@@ -555,3 +555,48 @@ def complaints_close_unrated(now: datetime.datetime | None = None, days: int | N
     for complaint, event in zip(batch, events):
         _notify(complaint, event)
     return len(batch)
+
+
+# ---------------------------------------------------------------------------
+# Reply templates that staff keep (complaints.models.ReplyTemplate)
+# ---------------------------------------------------------------------------
+def _validate_template(template) -> None:
+    template.title = (template.title or "").strip()
+    template.text = (template.text or "").strip()
+    errors = {}
+    if not template.title:
+        errors["title"] = [_("Give the template a short title.")]
+    if not template.text:
+        errors["text"] = [_("Write the reply.")]
+    if errors:
+        raise ValidationError(errors)
+    template.full_clean()
+
+
+@transaction.atomic
+def reply_template_create(*, actor, category, title: str, text: str, community=None, firm=None):
+    """Keep a reply for `category`, owned by `community` or `firm` (exactly one). Raises
+    ValidationError (title, text, category) and saves nothing when invalid."""
+    from .models import ReplyTemplate
+
+    template = ReplyTemplate(category=category, title=title, text=text, community=community, firm=firm)
+    _validate_template(template)
+    template._history_user = actor
+    template.save()
+    return template
+
+
+@transaction.atomic
+def reply_template_update(*, actor, template, category, title: str, text: str):
+    """Change a kept reply (its owner stays). Raises ValidationError and saves nothing when invalid."""
+    template.category, template.title, template.text = category, title, text
+    _validate_template(template)
+    template._history_user = actor
+    template.save()
+    return template
+
+
+@transaction.atomic
+def reply_template_delete(*, actor, template) -> None:
+    template._history_user = actor
+    template.delete()

@@ -32,7 +32,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "redpropertyproject", "servicestation", "agendaitem")},
         # Rate snapshots are district-wide figures, not scoped below the district.
         "complaints": {"category": _ALL, "complaint": _EDIT + ("view_reporter_phone",),
-                       "complaintevent": _VIEW, "attachment": _VIEW, "ratessnapshot": _VIEW},
+                       "complaintevent": _VIEW, "attachment": _VIEW, "ratessnapshot": _VIEW,
+                       "replytemplate": _ALL},
         "integrations": {"integrator": _EDIT, "apikey": ("view", "change")},
     },
     "subdistrict": {
@@ -46,7 +47,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "partyorganization", "crossappointment", "jointmeeting", "meetingresolution",
             "redpropertyproject", "servicestation", "agendaitem")},
         "complaints": {"category": _VIEW, "complaint": _EDIT + ("view_reporter_phone",),
-                       "complaintevent": _VIEW, "attachment": _VIEW},
+                       "complaintevent": _VIEW, "attachment": _VIEW, "replytemplate": _ALL},
     },
     "community": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
@@ -59,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                           "meetingresolution": _ALL, "redpropertyproject": _VIEW, "servicestation": _VIEW,
                           "agendaitem": _VIEW},
         "complaints": {"category": _VIEW, "complaint": _EDIT + ("view_reporter_phone",),
-                       "complaintevent": _VIEW, "attachment": _VIEW},
+                       "complaintevent": _VIEW, "attachment": _VIEW, "replytemplate": _ALL},
     },
     "firm": {
         "communities": {"residentialcomplex": _VIEW, "ownerscommittee": _VIEW, "community": _VIEW},
@@ -67,7 +68,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                        "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
         "partybranches": {"crossappointment": _VIEW, "jointmeeting": _VIEW, "meetingresolution": _VIEW},
         "complaints": {"category": _VIEW, "complaint": ("view", "change"),
-                       "complaintevent": _VIEW, "attachment": _VIEW},
+                       "complaintevent": _VIEW, "attachment": _VIEW, "replytemplate": _ALL},
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("workbench/", include("redproperty.workbench.urls")),
     path("portal/", include("complaints.portal.urls")),
     path("api/", include(api.get_urls())),
     path("open311/v2/", include("complaints.open311.urls")),

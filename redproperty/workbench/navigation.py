@@ -1,0 +1,34 @@
+"""The workbench menu: what a user sees in it depends on the model permissions of their role
+group (redproperty/roles.py); where they may look is the jurisdiction rule's business."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    url_name: str
+    permission: str  # the view permission the page needs
+
+
+MENU = (
+    Item(_("My day"), "workbench:home", ""),
+    Item(_("Complaints"), "workbench:complaints:list", "complaints.view_complaint"),
+)
+
+
+def menu_for(request) -> list[dict]:
+    """The menu entries the user may open, the current one marked."""
+    user, path = request.user, request.path
+    entries = []
+    for item in MENU:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name)
+        is_current = path == url if item.url_name == "workbench:home" else path.startswith(url)
+        entries.append({"label": item.label, "url": url, "is_current": is_current})
+    return entries
