@@ -27,11 +27,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integrations.webhooks import webhooks_notify
 from redproperty import outbox
 from redproperty.scoping import staff_profile_of
 
@@ -257,6 +258,7 @@ def complaint_submit(
     event = _event(complaint, actor, Action.SUBMIT, "", Status.SUBMITTED, at=submitted_at)
     _attach(complaint, event, photos)
     _notify(complaint, event)
+    _webhooks(complaint, event)
     return complaint
 
 
@@ -295,6 +297,24 @@ def _notify(complaint, event) -> None:
     """Queue the resident's notification of a public event, if there is a way to reach them."""
     if event.is_public and (complaint.reporter_phone or complaint.reporter_email):
         outbox.enqueue("complaints.notify", event_id=event.pk)
+
+
+def _webhooks(complaint, event) -> None:
+    """Tell integrators' webhooks (integrations/webhooks.py) about a submission, a change of
+    status and a rating. The payload has no personal data: what Open311 shows without a key."""
+    payload = {
+        "tracking_code": complaint.tracking_code, "complaint": complaint.pk, "action": event.action,
+        "status": event.to_status, "previous_status": event.from_status, "category": complaint.category.code,
+        "complex": complaint.complex_id,
+        "occurred_at": timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+    }
+    if event.action == Action.SUBMIT:
+        webhooks_notify(event="complaint.submitted", payload=payload, instance=complaint)
+        return
+    if event.from_status != event.to_status:
+        webhooks_notify(event="complaint.status_changed", payload=payload, instance=complaint)
+    if event.action == Action.RATE:
+        webhooks_notify(event="complaint.rated", payload={**payload, "rating": complaint.rating}, instance=complaint)
 
 
 def _required_text(value: str, field: str, message) -> str:
@@ -338,6 +358,7 @@ def _transition(complaint, *, action, actor, expected_status=None, note="", is_p
     event = _event(locked, actor, action, from_status, locked.status, note=note, is_public=is_public)
     _attach(locked, event, photos)
     _notify(locked, event)
+    _webhooks(locked, event)
     for name in [*fields, "updated_at"]:
         setattr(complaint, name, getattr(locked, name))
     return locked
@@ -552,8 +573,10 @@ def complaints_close_unrated(now: datetime.datetime | None = None, days: int | N
                        is_public=True, created_at=now)
         for c in batch
     )
+    prefetch_related_objects(batch, "category")  # the webhooks' payloads name it
     for complaint, event in zip(batch, events):
         _notify(complaint, event)
+        _webhooks(complaint, event)
     return len(batch)
 
 

@@ -24,8 +24,8 @@ from rest_framework.authtoken.models import TokenProxy
 from communities.models import Community, District, Subdistrict
 from properties.models import PropertyFirm
 
-from . import services
-from .models import ApiKey, Integrator
+from . import services, webhooks
+from .models import ApiKey, Integrator, Webhook, WebhookDelivery, WebhookEvent
 
 try:
     admin.site.unregister(TokenProxy)
@@ -202,3 +202,100 @@ class ApiKeyAdmin(admin.ModelAdmin):
             services.api_key_revoke(actor=request.user, api_key=key)
         self.message_user(request, _("%(count)d keys revoked; they no longer work.") % {"count": len(queryset)},
                           messages.SUCCESS)
+
+
+# ---------------------------------------------------------------------------
+# Webhooks and their delivery log
+# ---------------------------------------------------------------------------
+class WebhookForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(label=_("events"), choices=WebhookEvent.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Webhook
+        fields = ["integrator", "url", "events", "is_active"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ["integrator", "url", "event_list", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["url", "integrator__name"]
+    list_select_related = ["integrator"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The secret is shown to the staff who manage the webhook, to pass on to the integrator.
+        return ["integrator", "secret", "created_at"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return ["integrator", "url", "events", "is_active", *(["secret", "created_at"] if obj else [])]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "integrator":
+            kwargs["queryset"] = Integrator.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("events"))
+    def event_list(self, obj):
+        labels = dict(WebhookEvent.choices)
+        return ", ".join(str(labels.get(event, event)) for event in obj.events)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            webhooks.webhook_update(actor=request.user, webhook=obj, url=data["url"], events=data["events"],
+                                    is_active=data["is_active"])
+            return
+        created = webhooks.webhook_create(actor=request.user, integrator=data["integrator"], url=data["url"],
+                                          events=data["events"], is_active=data["is_active"])
+        obj.pk, obj.secret, obj.created_at, obj.updated_at = created.pk, created.secret, created.created_at, created.updated_at
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "webhook", "status", "attempts", "last_status_code", "delivered_at"]
+    list_filter = ["status", "event"]
+    search_fields = ["webhook__url", "webhook__integrator__name", "event_id"]
+    list_select_related = ["webhook__integrator"]
+    fields = ["webhook", "event", "event_id", "delivery_id", "status", "attempts", "last_status_code", "last_error",
+              "created_at", "last_attempt_at", "delivered_at", "replay_of", "payload"]
+    readonly_fields = fields
+    actions = ["replay"]
+    change_form_template = "admin/integrations/webhookdelivery/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False  # deliveries come from events
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the log stays
+
+    @admin.action(description=_("Replay the selected deliveries"), permissions=["change"])
+    def replay(self, request, queryset):
+        for delivery in queryset.select_related("webhook__integrator"):
+            webhooks.webhook_delivery_replay(actor=request.user, delivery=delivery)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": len(queryset)}, messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path("<path:object_id>/replay/", self.admin_site.admin_view(self.replay_view),
+                 name="integrations_webhookdelivery_replay"),
+            *super().get_urls(),
+        ]
+
+    def replay_view(self, request, object_id):
+        """POST: send this delivery's event again (a new delivery in the log)."""
+        delivery = self.get_object(request, unquote(object_id))
+        if delivery is None or request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:integrations_webhookdelivery_changelist"))
+        if not self.has_change_permission(request, delivery):
+            raise PermissionDenied
+        replay = webhooks.webhook_delivery_replay(actor=request.user, delivery=delivery)
+        self.message_user(request, _("Queued again as a new delivery."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:integrations_webhookdelivery_change", args=[replay.pk]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -120,3 +121,91 @@ class ApiKey(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+# ---------------------------------------------------------------------------
+# Webhooks
+# ---------------------------------------------------------------------------
+class WebhookEvent(models.TextChoices):
+    COMPLAINT_SUBMITTED = "complaint.submitted", _("Complaint submitted")
+    COMPLAINT_STATUS_CHANGED = "complaint.status_changed", _("Complaint status changed")
+    COMPLAINT_RATED = "complaint.rated", _("Complaint rated")
+    EVALUATION_PUBLISHED = "evaluation.published", _("Evaluation published")
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(integrator__in=Integrator.objects.visible_to(user))
+
+
+class Webhook(TimeStamped):
+    """An integrator's URL and the events it is told about, signed with its secret."""
+
+    integrator = models.ForeignKey(Integrator, on_delete=models.CASCADE, related_name="webhooks",
+                                   verbose_name=_("integrator"))
+    url = models.URLField(_("URL"), max_length=500, help_text=_("Receives a POST of JSON for each event."))
+    events = models.JSONField(_("events"), default=list, help_text=_("The events this URL receives."))
+    secret = models.CharField(_("signing secret"), max_length=64, default=new_webhook_secret, editable=False,
+                              help_text=_("Signs every delivery (HMAC-SHA256); give it to the integrator."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = WebhookQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["integrator__name", "url"]
+
+    def __str__(self):
+        return f"{self.integrator}: {self.url}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (retries exhausted)")
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(webhook__in=Webhook.objects.visible_to(user))
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one webhook: the delivery log. A replay is a new row
+    with the same `event_id`, so that a receiver can tell it has seen the event."""
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries",
+                                verbose_name=_("webhook"))
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, db_index=True)
+    delivery_id = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=20, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    replay_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replays",
+                                  verbose_name=_("replay of"))
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The delivery log in the admin: newest first per webhook.
+            models.Index(fields=["webhook", "-created_at"], name="delivery_webhook_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.webhook.url} ({self.get_status_display()})"

@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Complaint
 from complaints.rates import Rates, rates_grouped
 from partybranches.models import AgendaItem, CrossAppointment, Direction, JointMeeting, PartyOrganization
+from integrations.webhooks import webhooks_notify
 from redproperty import outbox
 
 from . import services
@@ -442,6 +443,10 @@ def firms_evaluate(*, period: str, scheme: EvaluationScheme | None = None, actor
         with translation.override(settings.LANGUAGE_CODE):
             created = _consequences_record(quarter=quarter, rows=rows, previous_fail=ev.previous_fail, actor=actor,
                                            today=today)
+        webhooks_notify(event="evaluation.published", permission="properties.view_firmevaluation", payload={
+            "period": str(quarter), "scheme_version": scheme.version, "contracts": len(rows), "firms": len(rollups),
+            "evaluated_at": timezone.localtime(now).isoformat(timespec="seconds"), "firm_evaluations": f"/api/v1/firm-evaluations/?period={quarter}",
+        })
 
     summary = {
         "period": str(quarter),

@@ -34,7 +34,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "complaints": {"category": _ALL, "complaint": _EDIT + ("view_reporter_phone",),
                        "complaintevent": _VIEW, "attachment": _VIEW, "ratessnapshot": _VIEW,
                        "replytemplate": _ALL},
-        "integrations": {"integrator": _EDIT, "apikey": ("view", "change")},
+        "integrations": {"integrator": _EDIT, "apikey": ("view", "change"), "webhook": _ALL,
+                         "webhookdelivery": ("view", "change")},
     },
     "subdistrict": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,

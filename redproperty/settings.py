@@ -273,6 +273,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="complaints.sms.LoggingSmsBackend")
 PORTAL_RATE_LIMIT_PER_IP = env.str("PORTAL_RATE_LIMIT_PER_IP", default="10/hour")
 PORTAL_RATE_LIMIT_PER_PHONE = env.str("PORTAL_RATE_LIMIT_PER_PHONE", default="5/day")
 COMPLAINT_AUTO_CLOSE_DAYS = env.int("COMPLAINT_AUTO_CLOSE_DAYS", default=7)
+# Webhooks: seconds to wait for a receiver, attempts in all, first retry delay (doubling).
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS and WEBHOOK_TIMEOUT_SECONDS must be at least 1.")
 # An Open311 request with only lat/long lands on the nearest complex within this distance.
 OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", default=300)
 
