@@ -145,9 +145,6 @@ class IntegratorAdmin(admin.ModelAdmin):
                                              scope=data["scope"], jurisdiction=form.jurisdiction())
         obj.pk, obj.user, obj.created_at, obj.updated_at = created.pk, created.user, created.created_at, created.updated_at
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the keys inline is read-only; keys are made on their own page
-
     def get_urls(self):
         return [
             path("<path:object_id>/new-key/", self.admin_site.admin_view(self.new_key_view),
