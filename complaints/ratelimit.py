@@ -1,40 +1,73 @@
-"""Rate limits on public complaint submission, per client IP and per phone number.
+"""Rate limits of the public doors, per client IP, per phone number and per tracking code.
 
 Counters live in Django's cache, which every process shares (Redis when REDIS_URL is set,
-else a table of the database: redproperty/cache.py), in fixed windows: "10/hour" allows ten submissions per IP in each
-clock hour. Phone numbers never appear in cache keys: they are replaced by a keyed hash.
+else a table of the database: redproperty/cache.py), in fixed windows: "10/hour" allows ten
+submissions per IP in each clock hour. Phone numbers and tracking codes never appear in
+cache keys: they are replaced by a keyed hash.
 
-    check_and_count(request, phone)   # raises RateLimited, or counts this submission
-    check_tracking_lookup(request)    # the same for looking up a tracking code
+    check_and_count(request, phone)       # raises RateLimited, or counts this submission
+    check_tracking_lookup(request)        # the same for looking up a tracking code, per IP
+    check_tracking_code(code)             # raises RateLimited while the code is locked
+    count_tracking_failure(code)          # a wrong phone tail: N of them lock the code
 
 Call check_and_count after the form is valid and before anything is saved; the portal and
-the public API both do. Tracking lookups are limited per IP (TRACKING_LOOKUP_RATE) so that
-the 10,000 possible phone tails of a code cannot be tried one after another.
+the public API both do. Tracking lookups are limited per IP (TRACKING_LOOKUP_RATE), and per
+code whatever the IP: PORTAL_TRACKING_FAILURES_PER_CODE wrong phone tails on one code lock
+that code (for every network, right tail or not) for the same period, so the 10,000
+possible tails cannot be tried from many addresses either.
+
+When the store cannot be reached (Redis down), the limits fail closed: RateLimited with
+status 503 and a message to come back later, so nothing public is let through uncounted.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import ipaddress
+import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 TRACKING_LOOKUP_RATE = "30/hour"
 
 
 class RateLimited(Exception):
-    """Too many submissions; `message` is for the resident, `retry_after` in seconds."""
+    """Too many submissions; `message` is for the resident, `retry_after` in seconds, `status`
+    the HTTP status to answer (429; 503 when the counting store is unreachable)."""
+
+    status = 429
 
     def __init__(self, message, retry_after: int):
         super().__init__(str(message))
         self.message = message
         self.retry_after = retry_after
+
+
+class LimitsUnavailable(RateLimited):
+    """The store the limits count in cannot be reached: refuse rather than count nothing."""
+
+    status = 503
+
+    def __init__(self):
+        super().__init__(_("This service is busy for a moment and cannot take your request now. "
+                           "Please try again in a few minutes; nothing has been saved."), retry_after=60)
+
+
+# What the cache raises when its store is unreachable: Redis, or the database behind the
+# database cache.
+STORE_ERRORS = (RedisError, DatabaseError, OSError)
 
 
 @dataclass(frozen=True)
@@ -74,23 +107,33 @@ def client_ip(request) -> str:
     return str(ip)
 
 
+def _keyed_hash(text: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _phone_key(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return hmac.new(settings.SECRET_KEY.encode(), digits.encode(), hashlib.sha256).hexdigest()[:32]
+    return _keyed_hash("".join(ch for ch in phone if ch.isdigit()))
 
 
 def _hit(scope: str, who: str, rate: Rate) -> tuple[int, int]:
-    """Count one hit in the current window; return (hits so far, seconds until the window ends)."""
+    """Count one hit in the current window; return (hits so far, seconds until the window ends).
+    Raises LimitsUnavailable when the store cannot be reached."""
     now = int(time.time())
     window = now // rate.seconds
-    key = f"ratelimit:{scope}:{who}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
+    return _incr(f"ratelimit:{scope}:{who}:{window}", rate.seconds + 1), (window + 1) * rate.seconds - now
+
+
+def _incr(key: str, timeout: int) -> int:
+    """Add one to the counter `key` (made with `timeout` if new); the new count."""
     try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=rate.seconds + 1)
-        hits = 1
-    return hits, (window + 1) * rate.seconds - now
+        cache.add(key, 0, timeout=timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=timeout)
+            return 1
+    except STORE_ERRORS:
+        raise LimitsUnavailable() from None
 
 
 def check_and_count(request, phone: str = "") -> None:
@@ -117,3 +160,42 @@ def check_tracking_lookup(request) -> None:
     hits, retry_after = _hit("track-ip", client_ip(request), rate)
     if hits > rate.limit:
         raise RateLimited(_("Too many look-ups from this network. Please try again later."), retry_after=retry_after)
+
+
+# ---------------------------------------------------------------------------
+# Tracking codes: wrong phone tails lock the code, whatever the network
+# ---------------------------------------------------------------------------
+def _code_lock_key(code: str) -> str:
+    return f"ratelimit:track-code-lock:{_keyed_hash(code.upper())}"
+
+
+def _locked_message(until: float):
+    moment = timezone.localtime(datetime.datetime.fromtimestamp(until, tz=datetime.timezone.utc))
+    return gettext_now(
+        "Too many wrong phone numbers were given for this tracking code, so it is locked for a while. "
+        "Please try again after %(time)s."
+    ) % {"time": time_format(moment, "H:i")}
+
+
+def check_tracking_code(code: str) -> None:
+    """Raise RateLimited while `code` is locked (the right phone tail does not help then)."""
+    try:
+        until = cache.get(_code_lock_key(code))
+    except STORE_ERRORS:
+        raise LimitsUnavailable() from None
+    if until is not None and until > time.time():
+        raise RateLimited(_locked_message(until), retry_after=max(1, math.ceil(until - time.time())))
+
+
+def count_tracking_failure(code: str) -> None:
+    """Count a wrong phone tail (or an unknown code) for `code`; at the limit, lock the code
+    for the limit's period from now. Unknown codes count too, so a lock says nothing about
+    whether a code exists."""
+    rate = Rate.parse(settings.PORTAL_TRACKING_FAILURES_PER_CODE)
+    # The period runs from the first wrong tail, so failures cannot straddle two windows.
+    hits = _incr(f"ratelimit:track-code-fail:{_keyed_hash(code.upper())}", rate.seconds)
+    if hits >= rate.limit:
+        try:
+            cache.set(_code_lock_key(code), time.time() + rate.seconds, timeout=rate.seconds)
+        except STORE_ERRORS:
+            raise LimitsUnavailable() from None

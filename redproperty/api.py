@@ -42,7 +42,6 @@ from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from complaints.models import Complaint
@@ -50,6 +49,7 @@ from integrations.authentication import ApiKeyAuthentication
 from integrations.services import api_key_issue_for_login
 from complaints.rates import month_bounds, rates_for
 from redproperty.overview import FIGURES, overview_figures
+from redproperty.throttling import SignInRateThrottle
 from redproperty.parsers import PARSER_CLASSES, PHOTO_PARSER_CLASSES
 
 
@@ -541,7 +541,7 @@ class TokenView(ApiViewMixin, APIView):
 
     authentication_classes = []  # the credentials are in the body; the operation is open
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [AnonRateThrottle]  # slows password guessing
+    throttle_classes = [SignInRateThrottle]  # slows password guessing; lockouts: redproperty/lockout.py
     parser_classes = PARSER_CLASSES
 
     @extend_schema(

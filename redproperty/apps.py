@@ -17,3 +17,9 @@ class RedPropertyConfig(AppConfig):
 
         # Rate limits count in the database cache unless REDIS_URL is set; migrate makes its table.
         post_migrate.connect(create_cache_tables, sender=self)
+
+        from axes.signals import user_locked_out
+
+        from .lockout import flag_drf_request
+
+        user_locked_out.connect(flag_drf_request, dispatch_uid="redproperty.lockout.flag_drf_request")

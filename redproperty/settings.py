@@ -4,6 +4,7 @@ Every value comes from the environment (or a `.env` file beside manage.py), with
 development default; `.env.example` documents each one. A value that cannot be parsed
 stops start-up with ImproperlyConfigured rather than running on a guess.
 """
+import datetime
 from pathlib import Path
 
 import environ
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "redproperty",
     "communities",
     "properties",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused for a lockout into the "try again at" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redproperty.urls"
@@ -143,6 +147,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# Lockouts (django-axes; redproperty/lockout.py): every sign-in through Django's authenticate()
+# (admin, workbench, API token) is refused once an account, or a network, has failed
+# AXES_FAILURE_LIMIT times within AXES_COOLOFF_MINUTES; failures count in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: the account, and the network
+AXES_RESET_ON_SUCCESS = False  # else any account's success would clear its network's failures
+AXES_CLIENT_IP_CALLABLE = "redproperty.lockout.axes_client_ip"
+AXES_LOCKOUT_CALLABLE = "redproperty.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # ---------------------------------------------------------------------------
 # Language and time
@@ -272,6 +290,8 @@ SPECTACULAR_SETTINGS = {
 SMS_BACKEND = env.str("SMS_BACKEND", default="complaints.sms.LoggingSmsBackend")
 PORTAL_RATE_LIMIT_PER_IP = env.str("PORTAL_RATE_LIMIT_PER_IP", default="10/hour")
 PORTAL_RATE_LIMIT_PER_PHONE = env.str("PORTAL_RATE_LIMIT_PER_PHONE", default="5/day")
+# Wrong phone tails on one tracking code, from any network, before the code is locked for the period.
+PORTAL_TRACKING_FAILURES_PER_CODE = env.str("PORTAL_TRACKING_FAILURES_PER_CODE", default="5/hour")
 COMPLAINT_AUTO_CLOSE_DAYS = env.int("COMPLAINT_AUTO_CLOSE_DAYS", default=7)
 # Webhooks: seconds to wait for a receiver, attempts in all, first retry delay (doubling).
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)

@@ -7,9 +7,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, filters, mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from redproperty.throttling import AnonRateThrottle, unavailable
 from redproperty.api import (
     ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet,
     ScopedReadOnlyModelViewSet, ScopedViewSetMixin, TimelinePagination,
@@ -22,7 +22,10 @@ from ..models import Category, Channel, Complaint, ComplaintEvent
 from ..photos import clean_photo
 from ..portal.forms import normalize_tracking_code, tail_matches
 from ..portal.selectors import complaint_for_tracking
-from ..ratelimit import RateLimited, check_and_count, check_tracking_lookup
+from ..ratelimit import (
+    LimitsUnavailable, RateLimited, check_and_count, check_tracking_code, check_tracking_lookup,
+    count_tracking_failure,
+)
 from . import filters as complaint_filters
 from . import serializers as s
 
@@ -41,6 +44,8 @@ def clean_photos(uploads) -> list:
 
 
 def throttled(exc: RateLimited):
+    if isinstance(exc, LimitsUnavailable):
+        return unavailable(exc.retry_after)
     return exceptions.Throttled(wait=exc.retry_after, detail=str(exc.message))
 
 
@@ -257,12 +262,16 @@ class PublicComplaintTrackView(ApiViewMixin, APIView):
         summary="A resident follows a complaint with its tracking code and phone tail",
     )
     def get(self, request, tracking_code):
+        code = normalize_tracking_code(tracking_code)
         try:
             check_tracking_lookup(request)
+            if code:
+                check_tracking_code(code)
+            complaint = complaint_for_tracking(code) if code else None
+            if complaint is None or not tail_matches(complaint, request.query_params.get("phone_tail", "")):
+                if code:
+                    count_tracking_failure(code)
+                raise exceptions.NotFound()
         except RateLimited as exc:
             raise throttled(exc) from None
-        code = normalize_tracking_code(tracking_code)
-        complaint = complaint_for_tracking(code) if code else None
-        if complaint is None or not tail_matches(complaint, request.query_params.get("phone_tail", "")):
-            raise exceptions.NotFound()
         return Response(s.PublicTrackingSerializer(complaint).data)

@@ -21,7 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from complaints.models import Channel, Status
-from complaints.ratelimit import RateLimited, check_and_count, check_tracking_lookup
+from complaints.ratelimit import (
+    RateLimited, check_and_count, check_tracking_code, check_tracking_lookup, count_tracking_failure,
+)
 from complaints.services import TransitionError, complaint_rate, complaint_reopen, complaint_submit
 
 from .forms import ComplaintForm, RateForm, ReopenForm, TrackForm, normalize_tracking_code, tail_matches
@@ -91,7 +93,7 @@ def submit(request):
                 )
             except RateLimited as exc:
                 form.add_error(None, exc.message)
-                status = 429
+                status = exc.status
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = 400
@@ -121,29 +123,33 @@ def submitted(request):
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Look a report up by its code and phone tail (POST, so the tail stays out of URLs and logs).
-    An unknown code and a wrong tail get the same answer."""
+    An unknown code and a wrong tail get the same answer, and count towards locking the code."""
     status = 200
     if request.method == "POST":
         form = TrackForm(request.POST)
+        is_valid = form.is_valid()
+        code = form.cleaned_data.get("code", "") if is_valid else ""
         try:
             check_tracking_lookup(request)
+            if code:
+                check_tracking_code(code)
+            if is_valid:
+                complaint = complaint_for_tracking(code) if code else None
+                if complaint is not None and not complaint.reporter_phone:
+                    _grant(request, code, PUBLIC if _access(request, code) != FULL else FULL)
+                    return redirect("portal:complaint", code=code)
+                if complaint is not None and tail_matches(complaint, form.cleaned_data["phone_tail"]):
+                    _grant(request, code, FULL)
+                    return redirect("portal:complaint", code=code)
+                if code:
+                    count_tracking_failure(code)
+                form.add_error(None, NOT_FOUND)
+                status = 404
+            else:
+                status = 400
         except RateLimited as exc:
-            form.is_valid()
             form.add_error(None, exc.message)
-            return render(request, "portal/track.html", {"form": form}, status=429)
-        if form.is_valid():
-            code, tail = form.cleaned_data["code"], form.cleaned_data["phone_tail"]
-            complaint = complaint_for_tracking(code) if code else None
-            if complaint is not None and not complaint.reporter_phone:
-                _grant(request, code, PUBLIC if _access(request, code) != FULL else FULL)
-                return redirect("portal:complaint", code=code)
-            if complaint is not None and tail_matches(complaint, tail):
-                _grant(request, code, FULL)
-                return redirect("portal:complaint", code=code)
-            form.add_error(None, NOT_FOUND)
-            status = 404
-        else:
-            status = 400
+            status = exc.status
     else:
         form = TrackForm(initial={"code": normalize_tracking_code(request.GET.get("code", ""))})
     return render(request, "portal/track.html", {"form": form}, status=status)

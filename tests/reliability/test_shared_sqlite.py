@@ -77,3 +77,20 @@ def test_two_web_processes_share_one_submission_limit(tmp_path):
     refused = next(json.loads(body) for status, _headers, body in results if status == 429)
     assert refused["code"] == "throttled" and "该网络提交的诉求过多" in refused["detail"]
     assert complaint_count(tmp_path) == 10
+
+
+def test_two_web_processes_share_api_throttles_and_sign_in_lockouts(tmp_path):
+    """Requests alternate between two gunicorn servers on one database: the anonymous API
+    allowance and the failed sign-ins of an account are each counted once for both."""
+    env = base_env(tmp_path, THROTTLE_ANON="4/minute", BEHIND_TLS_PROXY="True")
+    migrated(env)
+    with gunicorn(env, tmp_path, workers=1, name="a") as first, gunicorn(env, tmp_path, workers=1, name="b") as second:
+        servers = (first, second)
+        lookups = [servers[i % 2].get("/api/v1/public/complaints/7K4M-Q2XPA/?phone_tail=1234",
+                                      headers={"X-Forwarded-For": "203.0.113.7"})[0] for i in range(6)]
+        # Each guess from its own address: only the account's count can stop them.
+        sign_ins = [servers[i % 2].post("/api/v1/auth/token/", json_body={"username": "zhang", "password": "guess"},
+                                        headers={"X-Forwarded-For": f"198.51.100.{i}"})[0] for i in range(6)]
+
+    assert lookups == [404, 404, 404, 404, 429, 429]
+    assert sign_ins == [400, 400, 400, 400, 429, 429]
