@@ -13,7 +13,7 @@ from complaints.services import complaint_submit
 from tests.conftest import PASSWORD
 from tests.processes import PrivateRedis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from complaints.models import Category
 from complaints.services import complaint_submit
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)  # 10:00 Beijing time
