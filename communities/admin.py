@@ -251,3 +251,59 @@ class StaffUserAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), StaffUserAdmin)
+
+
+# ---------------------------------------------------------------------------
+# Owners' committee elections: every step through communities/services.py
+# ---------------------------------------------------------------------------
+from redproperty.workflow_admin import OverdueFilter, PlainReadOnlyInline, WorkflowAdmin, events_inline  # noqa: E402
+
+from . import forms as election_forms  # noqa: E402
+from .models import (  # noqa: E402
+    CommitteeElection,
+    CommitteeElectionEvent,
+    ElectionAction,
+    ElectionCandidate,
+    PreparatoryGroupMember,
+)
+from .services import ELECTION  # noqa: E402
+
+
+class GroupMemberInline(PlainReadOnlyInline):
+    model = PreparatoryGroupMember
+    fields = readonly_fields = ["name", "side", "post", "is_leader", "is_party_member"]
+
+
+class CandidateInline(PlainReadOnlyInline):
+    model = ElectionCandidate
+    fields = readonly_fields = ["name", "role", "is_party_member", "votes_owners", "votes_area", "is_elected"]
+
+
+@admin.register(CommitteeElection)
+class CommitteeElectionAdmin(WorkflowAdmin):
+    workflow = ELECTION
+    open_form = election_forms.ElectionOpenForm
+    step_forms = {
+        ElectionAction.CONVENE: election_forms.ConveneForm,
+        ElectionAction.RECORD_RESULT: election_forms.RecordResultForm,
+        ElectionAction.FILE: election_forms.FileForm,
+        ElectionAction.CANCEL: election_forms.CancelForm,
+    }
+    list_display = ["complex", "community", "kind", "status", "formed_on", "meeting_on", "due_on", "overdue"]
+    list_filter = ["status", OverdueFilter, "complex__community__subdistrict", "complex__community"]
+    list_select_related = ["complex__community", "previous_committee"]
+    search_fields = ["complex__name"]
+    date_hierarchy = "formed_on"
+    inlines = [GroupMemberInline, CandidateInline, events_inline(CommitteeElectionEvent)]
+
+    @admin.display(description=_("community"), ordering="complex__community__code")
+    def community(self, obj):
+        return obj.complex.community
+
+    @admin.display(description=_("kind"))
+    def kind(self, obj):
+        return _("Re-election") if obj.is_reelection else _("Formation")
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
+    def overdue(self, obj):
+        return obj.is_overdue

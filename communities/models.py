@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from redproperty.scoping import JurisdictionQuerySet
+from redproperty.workflow import WorkflowEvent, WorkflowRecord
 
 
 class TimeStamped(models.Model):
@@ -505,3 +506,222 @@ class StaffProfile(TimeStamped):
             raise ValidationError(errors)
 
 
+
+
+# ---------------------------------------------------------------------------
+# Owners' committee formation and re-election (筹备组 → 业主大会选举 → 备案 → 换届).
+# Every move goes through communities/services.py (ELECTION, its transition table).
+# ---------------------------------------------------------------------------
+class ElectionStatus(models.TextChoices):
+    PREPARING = "preparing", _("Preparatory group at work")
+    CONVENED = "convened", _("General meeting convened")
+    ELECTED = "elected", _("Elected, to be filed")
+    FAILED = "failed", _("Vote failed")
+    FILED = "filed", _("Filed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ElectionAction(models.TextChoices):
+    OPEN = "open", _("Preparatory group formed")
+    CONVENE = "convene", _("General meeting convened")
+    RECORD_RESULT = "record_result", _("Vote recorded")
+    FILE = "file", _("Filed with the subdistrict")
+    CANCEL = "cancel", _("Cancelled")
+    OVERDUE = "overdue", _("Step overdue")
+
+
+class GroupSide(models.TextChoices):
+    PARTY = "party", _("Community party organisation")
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    SUBDISTRICT = "subdistrict", _("Subdistrict office")
+    OWNERS = "owners", _("Owners' representative")
+    OTHER = "other", _("Other")
+
+
+class CommitteeElectionQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = None  # the firm has no part in the owners' election
+
+    def open(self):
+        return self.filter(status__in=CommitteeElection.OPEN_STATUSES)
+
+
+class CommitteeElection(WorkflowRecord):
+    """The formation of a complex's first owners' committee, or the election of the next one
+    (换届): the preparatory group (筹备组) led by the community party organisation, the owners'
+    general meeting and its vote under the Civil Code's double majority (article 278), and the
+    filing (备案) of the elected committee within 30 days."""
+
+    OPEN_STATUSES = (ElectionStatus.PREPARING, ElectionStatus.CONVENED, ElectionStatus.ELECTED, ElectionStatus.FAILED)
+
+    complex = models.ForeignKey(
+        ResidentialComplex, on_delete=models.PROTECT, related_name="committee_elections",
+        verbose_name=_("residential complex"),
+    )
+    previous_committee = models.ForeignKey(
+        OwnersCommittee, on_delete=models.PROTECT, null=True, blank=True, related_name="reelections",
+        verbose_name=_("previous committee"), help_text=_("Empty when the complex forms its first committee."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ElectionStatus.choices, default=ElectionStatus.PREPARING)
+    formed_on = models.DateField(_("preparatory group formed on"))
+    meeting_on = models.DateField(_("general meeting on"), null=True, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"), null=True, blank=True, help_text=_("Odd, from 5 to 11."))
+    owners_total = models.PositiveIntegerField(_("owners in total"), null=True, blank=True)
+    area_total = models.DecimalField(
+        _("exclusive floor area in total (m²)"), max_digits=12, decimal_places=2, null=True, blank=True,
+    )
+    owners_voting = models.PositiveIntegerField(_("owners who voted"), null=True, blank=True)
+    area_voting = models.DecimalField(_("floor area of those who voted (m²)"), max_digits=12, decimal_places=2,
+                                      null=True, blank=True)
+    voted_on = models.DateField(_("vote held on"), null=True, blank=True)
+    result_note = models.TextField(_("result"), blank=True)
+    committee = models.OneToOneField(
+        OwnersCommittee, on_delete=models.PROTECT, null=True, blank=True, related_name="election",
+        verbose_name=_("elected committee"),
+    )
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    history = HistoricalRecords()
+
+    objects = CommitteeElectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("owners' committee election")
+        verbose_name_plural = _("owners' committee elections")
+        ordering = ["-formed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complex"], condition=Q(status__in=["preparing", "convened", "elected", "failed"]),
+                name="election_one_open_per_complex",
+                violation_error_message=_(
+                    "This complex already has an election under way: continue that one or cancel it first."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__isnull=True) | Q(seats__gte=5, seats__lte=11),
+                name="election_seats_5_to_11",
+                violation_error_message=_("An owners' committee has from 5 to 11 seats: enter an odd number in that range."),
+            ),
+            models.CheckConstraint(
+                condition=Q(owners_voting__isnull=True) | Q(owners_voting__lte=models.F("owners_total")),
+                name="election_voters_within_owners",
+                violation_error_message=_("More owners voted than there are: check the two figures."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_voting__isnull=True) | Q(area_voting__lte=models.F("area_total")),
+                name="election_voting_area_within_total",
+                violation_error_message=_("The voting area exceeds the total area: check the two figures."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["elected", "filed"]) | Q(committee__isnull=False),
+                name="election_elected_has_committee",
+                violation_error_message=_("An election that elected a committee names it: record the vote first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="filed") | Q(filed_on__isnull=False),
+                name="election_filed_has_date",
+                violation_error_message=_("A filed election needs its filing date: enter the date of filing."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="election_cancel_has_reason",
+                violation_error_message=_("Say why the election is cancelled."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep and the workbench: open elections by deadline.
+            models.Index(fields=["status", "due_on"], name="election_status_due_idx"),
+        ]
+
+    def __str__(self):
+        kind = _("Re-election") if self.previous_committee_id else _("Formation")
+        return _("%(kind)s of the owners' committee of %(complex)s") % {"kind": kind, "complex": self.complex}
+
+    @property
+    def is_reelection(self) -> bool:
+        return self.previous_committee_id is not None
+
+    def notify_scope(self) -> dict:
+        community = self.complex.community
+        return {"community_ids": [community.pk], "subdistrict_ids": [community.subdistrict_id]}
+
+
+class PreparatoryGroupMember(models.Model):
+    """A member of the preparatory group (筹备组); its leader comes from the community party organisation."""
+
+    election = models.ForeignKey(
+        CommitteeElection, on_delete=models.CASCADE, related_name="group_members", verbose_name=_("election"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    side = models.CharField(_("side"), max_length=30, choices=GroupSide.choices)
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    is_leader = models.BooleanField(_("group leader"), default=False)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+
+    class Meta:
+        verbose_name = _("preparatory group member")
+        verbose_name_plural = _("preparatory group members")
+        ordering = ["election", "-is_leader", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election"], condition=Q(is_leader=True), name="group_one_leader",
+                violation_error_message=_("A preparatory group has one leader: tick only one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_leader=False) | Q(side="party"), name="group_leader_from_party",
+                violation_error_message=_(
+                    "The preparatory group is led by the community party organisation: choose its member as leader."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_side_display()})"
+
+
+class ElectionCandidate(models.Model):
+    """A candidate for the committee, with the votes for them by head and by floor area."""
+
+    election = models.ForeignKey(
+        CommitteeElection, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("proposed role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    votes_owners = models.PositiveIntegerField(_("owners voting for"), null=True, blank=True)
+    votes_area = models.DecimalField(_("floor area voting for (m²)"), max_digits=12, decimal_places=2,
+                                     null=True, blank=True)
+    is_elected = models.BooleanField(_("elected"), default=False)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["election", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "name"], name="candidate_unique_name",
+                violation_error_message=_("This person is already a candidate in this election."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class CommitteeElectionEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "election__complex__community"
+
+
+class CommitteeElectionEvent(WorkflowEvent):
+    record_field = "election"
+
+    election = models.ForeignKey(
+        CommitteeElection, on_delete=models.CASCADE, related_name="events", verbose_name=_("election"),
+    )
+    action = models.CharField(_("action"), max_length=30, choices=ElectionAction.choices)
+    from_status = models.CharField(_("from status"), max_length=30, choices=ElectionStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=ElectionStatus.choices, blank=True)
+
+    objects = CommitteeElectionEventQuerySet.as_manager()
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("election event")
+        verbose_name_plural = _("election events")

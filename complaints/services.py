@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from integrations.webhooks import webhooks_notify
 from redproperty import outbox
 from redproperty.scoping import staff_profile_of
+from redproperty.workflow import TransitionError  # noqa: F401 (the lifecycle refuses moves with it)
 
 from .models import (
     OPEN_STATUSES,
@@ -83,14 +84,6 @@ _TARGET = {
     Action.RATE: Status.CLOSED,
     Action.MARK_DUPLICATE: Status.DUPLICATE,
 }
-
-
-class TransitionError(ValidationError):
-    """A move that is not allowed from the complaint's current status, or that was based on a
-    status that has changed since (stale). Nothing was changed. The API answers 409."""
-
-    def __init__(self, message, code="transition"):
-        super().__init__(message, code=code)
 
 
 def allowed_actions(complaint: Complaint) -> list[str]:

@@ -197,8 +197,12 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
                 subject = _("The owners' committee term at %(complex)s ends on %(date)s") % {
                     "complex": r.complex, "date": r.ends_on}
                 recipients = by_community.get(r.complex.community_id, [])
-            body = "\n".join([subject, "", _("Prepare the renewal or hand-over within the %(days)s-day notice period.")
-                              % {"days": NOTICE_DAYS}])
+            if r.kind == ReminderKind.CONTRACT_ENDING:
+                action = _("Prepare the renewal or hand-over within the %(days)s-day notice period.") % {"days": NOTICE_DAYS}
+            else:
+                action = _("Start the re-election: form the preparatory group, led by the community party "
+                           "organisation, so that the new committee is elected and filed before the term ends.")
+            body = "\n".join([subject, "", action])
             r.notified_to = _send(subject, body, recipients)
             r.notified_at = now
         DeadlineReminder.objects.bulk_update(pending, ["notified_at", "notified_to"])

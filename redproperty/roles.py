@@ -22,7 +22,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "district": {
         "communities": {m: _ALL for m in (
             "district", "subdistrict", "community", "residentialcomplex", "ownerscommittee",
-            "ownerscommitteemember", "staffprofile")},
+            "ownerscommitteemember", "staffprofile")}
+        | {"committeeelection": _EDIT, "committeeelectionevent": _VIEW},
         "properties": {m: _ALL for m in (
             "propertyfirm", "servicecontract", "feecollection", "inspection", "satisfactionsurvey",
             "creditevent", "evaluationscheme", "firmevaluation", "evaluationconsequence")}
@@ -40,7 +41,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "subdistrict": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
                         "residentialcomplex": _EDIT, "ownerscommittee": _EDIT,
-                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
+                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW,
+                        "committeeelection": _EDIT, "committeeelectionevent": _VIEW},
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
                        "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _EDIT,
                        "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "deadlinereminder": _VIEW},
@@ -53,7 +55,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "community": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,
                         "residentialcomplex": _VIEW, "ownerscommittee": _EDIT,
-                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW},
+                        "ownerscommitteemember": _ALL, "staffprofile": _VIEW,
+                        "committeeelection": _EDIT, "committeeelectionevent": _VIEW},
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "feecollection": _EDIT,
                        "inspection": _EDIT, "satisfactionsurvey": _EDIT, "creditevent": _VIEW,
                        "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "deadlinereminder": _VIEW},

@@ -280,6 +280,9 @@ SPECTACULAR_SETTINGS = {
         "CommitteeStatusEnum": "communities.models.CommitteeStatus",
         "ResolutionStatusEnum": "partybranches.models.ResolutionStatus",
         "EvaluationStatusEnum": "properties.models.EvaluationStatus",
+        "ElectionStatusEnum": "communities.models.ElectionStatus",
+        "ElectionActionEnum": "communities.models.ElectionAction",
+        "ActionEnum": "complaints.models.Action",
     },
 }
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from redproperty.api import IdFilter, date_range, place_filterset
 
-from ..models import CommitteeStatus, Community, ComplexType, ManagementMode, MemberRole, OwnersCommittee
+from ..models import CommitteeElection, CommitteeStatus, Community, ElectionStatus, ComplexType, ManagementMode, MemberRole, OwnersCommittee
 from ..models import OwnersCommitteeMember, ResidentialComplex, Subdistrict
 
 
@@ -57,4 +57,17 @@ class OwnersCommitteeMemberFilter(place_filterset("committee__complex__community
 
     class Meta:
         model = OwnersCommitteeMember
+        fields = []
+
+
+class CommitteeElectionFilter(place_filterset("complex__community", complex_path="complex")):
+    status = django_filters.MultipleChoiceFilter(choices=ElectionStatus.choices, label=_("status (repeat for several)"))
+    overdue = django_filters.BooleanFilter(field_name="overdue_since", lookup_expr="isnull", exclude=True,
+                                           label=_("past the current step's deadline"))
+    reelection = django_filters.BooleanFilter(field_name="previous_committee", lookup_expr="isnull", exclude=True,
+                                              label=_("a re-election (else a first formation)"))
+    formed_on_after, formed_on_before = date_range("formed_on", _("date the preparatory group was formed"))
+
+    class Meta:
+        model = CommitteeElection
         fields = []

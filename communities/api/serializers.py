@@ -88,3 +88,109 @@ class OwnersCommitteeSerializer(ScopedModelSerializer):
         if members is not None:
             attrs["members"] = members
         return attrs
+
+
+# ---------------------------------------------------------------------------
+# Owners' committee elections
+# ---------------------------------------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+from redproperty.api import ScopedPrimaryKeyRelatedField  # noqa: E402
+from redproperty.workflow_api import StepSerializer, WorkflowRecordSerializer, events_serializer  # noqa: E402
+
+from ..models import (  # noqa: E402
+    CommitteeElection,
+    CommitteeElectionEvent,
+    ElectionCandidate,
+    ElectionStatus,
+    GroupSide,
+    MemberRole,
+    PreparatoryGroupMember,
+)
+from ..services import ELECTION  # noqa: E402
+
+
+class GroupMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PreparatoryGroupMember
+        fields = ["name", "side", "post", "is_leader", "is_party_member"]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ElectionCandidate
+        fields = ["id", "name", "role", "is_party_member", "votes_owners", "votes_area", "is_elected"]
+        read_only_fields = ["id", "votes_owners", "votes_area", "is_elected"]
+
+
+class CommitteeElectionSerializer(WorkflowRecordSerializer):
+    """An owners' committee formation (no previous committee) or re-election, with its
+    preparatory group, candidates and their votes, and its timeline."""
+
+    workflow = ELECTION
+    complex_name = serializers.CharField(source="complex.name", read_only=True)
+    status = serializers.ChoiceField(choices=ElectionStatus.choices, read_only=True)
+    group_members = GroupMemberSerializer(many=True, read_only=True)
+    candidates = CandidateSerializer(many=True, read_only=True)
+    events = events_serializer(CommitteeElectionEvent)(many=True, read_only=True)
+
+    class Meta:
+        model = CommitteeElection
+        fields = [
+            "id", "complex", "complex_name", "previous_committee", "status", "formed_on", "meeting_on", "seats",
+            "owners_total", "area_total", "owners_voting", "area_voting", "voted_on", "result_note", "committee",
+            "filed_on", "cancel_reason", "due_on", "overdue_since", "is_overdue", "allowed_actions",
+            "group_members", "candidates", "events", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ElectionOpenSerializer(serializers.Serializer):
+    complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none())
+    formed_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+    group_members = GroupMemberSerializer(many=True, help_text=_("At least 3; one leader, from the party side."))
+
+
+class CandidateInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
+    is_party_member = serializers.BooleanField(default=False)
+
+
+class ElectionConveneSerializer(StepSerializer):
+    meeting_on = serializers.DateField()
+    seats = serializers.IntegerField(min_value=5, max_value=11)
+    owners_total = serializers.IntegerField(min_value=1)
+    area_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    candidates = CandidateInputSerializer(many=True)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class VoteInputSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(min_value=1, help_text=_("A candidate id of this election."))
+    owners = serializers.IntegerField(min_value=0, help_text=_("Owners voting for."))
+    area = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"),
+                                    help_text=_("Floor area (m²) voting for."))
+
+
+class ElectionResultSerializer(StepSerializer):
+    voted_on = serializers.DateField()
+    owners_voting = serializers.IntegerField(min_value=0)
+    area_voting = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
+    votes = VoteInputSerializer(many=True, help_text=_("One entry per candidate."))
+
+    def validate_votes(self, votes):
+        ids = [v["candidate"] for v in votes]
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError(_("Each candidate once."))
+        return {v["candidate"]: {"owners": v["owners"], "area": v["area"]} for v in votes}
+
+
+class ElectionFileSerializer(StepSerializer):
+    filed_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ReasonSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=2000)

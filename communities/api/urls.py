@@ -9,5 +9,6 @@ router.register("communities", views.CommunityViewSet)
 router.register("residential-complexes", views.ResidentialComplexViewSet)
 router.register("owners-committees", views.OwnersCommitteeViewSet)
 router.register("owners-committee-members", views.OwnersCommitteeMemberViewSet)
+router.register("committee-elections", views.CommitteeElectionViewSet)
 
 urlpatterns = router.urls

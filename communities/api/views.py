@@ -77,3 +77,65 @@ class OwnersCommitteeMemberViewSet(ScopedModelViewSet):
     filterset_class = filters.OwnersCommitteeMemberFilter
     search_fields = ["name"]
     ordering_fields = ["name", "role"]
+
+
+# ---------------------------------------------------------------------------
+# Owners' committee elections
+# ---------------------------------------------------------------------------
+from drf_spectacular.utils import extend_schema  # noqa: E402
+from rest_framework.decorators import action  # noqa: E402
+
+from redproperty.workflow_api import CHANGE, WorkflowViewSet, step_responses  # noqa: E402
+
+from ..models import CommitteeElection  # noqa: E402
+
+ELECTION_STEPS = step_responses(serializers.CommitteeElectionSerializer)
+
+
+class CommitteeElectionViewSet(WorkflowViewSet):
+    """Owners' committee formations and re-elections in your jurisdiction. POST opens one with its
+    preparatory group; the moves convene the general meeting, record its vote (the Civil Code's
+    double majority decides), file the elected committee, or cancel."""
+
+    queryset = CommitteeElection.objects.none()
+    serializer_class = serializers.CommitteeElectionSerializer
+    open_serializer_class = serializers.ElectionOpenSerializer
+    open_service = staticmethod(services.election_open)
+    record_kwarg = "election"
+    filterset_class = filters.CommitteeElectionFilter
+    search_fields = ["complex__name"]
+    ordering_fields = ["formed_on", "due_on", "created_at"]
+    action_permissions = {name: CHANGE for name in ("convene", "record_result", "file", "cancel")}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complex").prefetch_related(
+            "group_members", "candidates", "events")
+
+    @extend_schema(request=serializers.ElectionOpenSerializer, responses={201: serializers.CommitteeElectionSerializer})
+    def create(self, request, *args, **kwargs):
+        """Open an election: the complex, the day its preparatory group was formed, the group."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=serializers.ElectionConveneSerializer, responses=ELECTION_STEPS)
+    @action(detail=True, methods=["post"])
+    def convene(self, request, pk=None):
+        """preparing / failed → convened: the general meeting, its seats, totals and candidates."""
+        return self.step(serializers.ElectionConveneSerializer, services.election_convene)
+
+    @extend_schema(request=serializers.ElectionResultSerializer, responses=ELECTION_STEPS)
+    @action(detail=True, methods=["post"], url_path="record-result")
+    def record_result(self, request, pk=None):
+        """convened → elected (the committee is created, to be filed within 30 days) or failed."""
+        return self.step(serializers.ElectionResultSerializer, services.election_record_result)
+
+    @extend_schema(request=serializers.ElectionFileSerializer, responses=ELECTION_STEPS)
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        """elected → filed (备案): the committee takes office, the one it replaces leaves."""
+        return self.step(serializers.ElectionFileSerializer, services.election_file)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=ELECTION_STEPS)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Any open status → cancelled, with the reason."""
+        return self.step(serializers.ReasonSerializer, services.election_cancel)

@@ -45,6 +45,7 @@ STEPS = [
     "appointments",
     "meetings",
     "projects",
+    "elections",
     "evidence",
     "complaints",
     "snapshots",

@@ -24,12 +24,13 @@ SCHEDULES = [
 ]
 
 
-def create_schedules(apps, schema_editor):
+def create_schedules(apps, schema_editor, schedules=SCHEDULES):
+    """Create or update the rows of `schedules` (later schedule migrations pass their own)."""
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    for name, task, schedule, description in SCHEDULES:
+    for name, task, schedule, description in schedules:
         fields = {"task": task, "description": description, "enabled": True, "crontab": None, "interval": None}
         if schedule[0] == "crontab":
             _, minute, hour, day_of_month, month_of_year = schedule
