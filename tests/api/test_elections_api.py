@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,7 +22,8 @@ URL = "/api/v1/committee-elections/"
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(NOW, tick=False):
+    """A fixed instant in Shanghai, and messages read in English."""
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,7 +24,8 @@ ADD = reverse("admin:communities_committeeelection_add")
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(NOW, tick=False):
+    """A fixed instant in Shanghai, and messages read in English."""
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 

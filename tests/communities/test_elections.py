@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 from django.core.exceptions import ValidationError
 
 from communities import services
@@ -32,7 +33,8 @@ MEETING = datetime.date(2026, 10, 10)
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(NOW, tick=False):
+    """A fixed instant in Shanghai, and messages read in English."""
+    with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
 
