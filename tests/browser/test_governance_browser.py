@@ -14,6 +14,18 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(autouse=True)
+def role_groups():
+    """The role groups the personas join: a transactional test run earlier on the same worker may
+    have flushed the rows the data migrations wrote (sync_role_groups is idempotent)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from redproperty.roles import sync_role_groups
+
+    sync_role_groups(MigrationExecutor(connection).loader.project_state().apps)
+
+
 def log_in(new_page, live_server, user):
     page = new_page()
     page.goto(f"{live_server.url}/admin/login/")
