@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from .api import Conflict, ErrorSerializer, ScopedViewSetMixin
@@ -63,9 +62,9 @@ def events_serializer(event_model):
 
 class WorkflowViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Subclasses set queryset (Model.objects.none()), serializer_class, open_serializer_class,
-    open_service and their moves as @action methods calling `self.step(...)`."""
+    open_service and their moves as @action methods calling `self.step(...)`. Bodies are JSON
+    (the project's hardened parser, settings.DEFAULT_PARSER_CLASSES)."""
 
-    parser_classes = [JSONParser]
     open_serializer_class = None
     open_service = None  # staticmethod(<app>.services.<record>_open)
     record_kwarg = "record"  # the service's keyword for the record
