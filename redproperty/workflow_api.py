@@ -86,6 +86,7 @@ class WorkflowViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Read
     def step(self, serializer_class, service):
         """Validate the move's input, call its service on the record (404 if out of scope), answer
         the record."""
+        self.request.data  # parse the body first: a malformed one is a 400 whichever the record
         record = self.get_object()
         data = self._input(serializer_class)
         try:

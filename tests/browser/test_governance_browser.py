@@ -16,14 +16,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture(autouse=True)
 def role_groups():
-    """The role groups the personas join: a transactional test run earlier on the same worker may
-    have flushed the rows the data migrations wrote (sync_role_groups is idempotent)."""
+    """The role groups the personas join, and their content types: a transactional test run earlier
+    on the same worker may have flushed the rows the data migrations wrote (sync_role_groups is
+    idempotent)."""
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     from redproperty.roles import sync_role_groups
 
     sync_role_groups(MigrationExecutor(connection).loader.project_state().apps)
+    # The flush also renumbered the content types the admin's change log points at.
+    ContentType.objects.clear_cache()
 
 
 def log_in(new_page, live_server, user):
