@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from redproperty.scoping import SERVING_CONTRACT_STATUSES, _crosses_many
+
 from communities.models import CommitteeStatus, Community, OwnersCommittee, ResidentialComplex
 from partybranches.models import OrgKind, PartyOrganization, ProjectLevel, RedPropertyProject, ServiceStation, StationKind
 from properties.models import PropertyFirm
@@ -28,15 +30,41 @@ FIGURES = {
 }
 
 
-def overview_figures(user=None) -> dict[str, int]:
-    """The figures keyed as in FIGURES: the whole register, or what `user` may see.
+def within(queryset, *, subdistrict=None, community=None):
+    """`queryset` narrowed to the records of one subdistrict or community (objects or ids),
+    along the model's own path to its community (`community_lookup` of its QuerySet). Firms
+    are those serving a complex there. Records above communities (a district centre) belong
+    to no subdistrict. Costs no query."""
+    place = community if community is not None else subdistrict
+    if place is None:
+        return queryset
+    place_id = getattr(place, "pk", place)
+    model = queryset.model
+    if model is PropertyFirm:
+        q = Q(contracts__status__in=SERVING_CONTRACT_STATUSES)
+        lookup = "contracts__complex__community"
+    else:
+        q, lookup = Q(), queryset.community_lookup
+        if lookup is None:
+            return queryset.none()
+    prefix = f"{lookup}__" if lookup else ""
+    q &= Q(**{f"{prefix}id" if community is not None else f"{prefix}subdistrict_id": place_id})
+    if _crosses_many(model, q):
+        return queryset.filter(pk__in=model._base_manager.filter(q).values("pk"))
+    return queryset.filter(q)
+
+
+def overview_figures(user=None, *, subdistrict=None, community=None) -> dict[str, int]:
+    """The figures keyed as in FIGURES: the whole register, or what `user` may see, optionally
+    narrowed to one subdistrict or community (see `within`).
 
     With a user every figure is counted over `Model.objects.visible_to(user)`. Costs eight
     queries (one COUNT or conditional aggregate per model, two for committees) plus, with a
     user who is not a superuser, one for the staff profile."""
 
     def scoped(model):
-        return model.objects.all() if user is None else model.objects.visible_to(user)
+        queryset = model.objects.all() if user is None else model.objects.visible_to(user)
+        return within(queryset, subdistrict=subdistrict, community=community)
 
     complexes = scoped(ResidentialComplex).with_two_way_entry().aggregate(
         complexes=Count("pk"), complexes_with_two_way_entry=Count("pk", filter=Q(has_two_way_entry=True))

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partybranches",
     "complaints",
     "integrations",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -333,4 +334,6 @@ LOGGING = {
         "django.request": {"filters": ["redact_secrets"]},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # WeasyPrint (PDF report cards) and fontTools log every layout step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("workbench/", include("redproperty.workbench.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("portal/", include("complaints.portal.urls")),
     path("api/", include(api.get_urls())),
     path("open311/v2/", include("complaints.open311.urls")),

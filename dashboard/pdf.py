@@ -1,0 +1,33 @@
+"""HTML → PDF with WeasyPrint (Debian's Pango underneath; see the README for the packages).
+
+Static files (the print stylesheet) are read from the static finders, never fetched over
+HTTP, and nothing else is fetched: a PDF needs no network and cannot be made to reach one."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+STATIC_PREFIX = "file:///" + settings.STATIC_URL.strip("/") + "/"
+
+
+def _static_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = finders.find(url[len(STATIC_PREFIX):]) if url.startswith(STATIC_PREFIX) else None
+            if not path:
+                raise ValueError(f"only static files are read: {url}")
+            with open(path, "rb") as handle:
+                body = handle.read()
+            mime = "text/css" if path.endswith(".css") else "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": mime})
+
+    return StaticOnlyFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a page rendered by our own templates (print media)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher()).write_pdf()

@@ -1,0 +1,18 @@
+"""/dashboard/: district → subdistrict → community → complex, firms and report cards, Excel."""
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.PlaceView.as_view(), name="home"),
+    path("subdistricts/<int:pk>/", views.SubdistrictView.as_view(), name="subdistrict"),
+    path("communities/<int:pk>/", views.CommunityView.as_view(), name="community"),
+    path("complexes/<int:pk>/", views.ComplexView.as_view(), name="complex"),
+    path("rates/", views.RatesView.as_view(), name="rates"),
+    path("firms/", views.FirmListView.as_view(), name="firms"),
+    path("firms/<int:pk>/", views.FirmView.as_view(), name="firm"),
+    path("firms/<int:pk>/report/<str:period>/", views.ReportCardView.as_view(), name="report_card"),
+    path("firms/<int:pk>/report/<str:period>/pdf/", views.ReportCardView.as_view(as_pdf=True), name="report_card_pdf"),
+]

@@ -1,0 +1,181 @@
+"""The dashboard's pages: who reaches which, that nothing leaks across jurisdictions, the
+figures on the page, and a query count that does not grow with the number of complexes."""
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from complaints.models import Status
+from tests import factories as f
+from tests.conftest import in_english
+from tests.dashboard.conftest import SHANGHAI, complaint
+
+# Names that belong to 金马街道 (和平路社区, 和乐居 served by 和平物业) only.
+JINMA_NAMES = ["金马街道", "和平路社区", "和乐居", "和平物业"]
+TAIHE_NAMES = ["太和街道", "曙光社区", "曙光小区", "曙光东苑"]
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.content[:500]
+    return response
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, district):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_district_officer_sees_the_district_in_chinese(as_user, district, district_officer):
+    html = page(as_user(district_officer), "/dashboard/").content.decode()
+    assert '<html lang="zh-hans">' in html
+    for name in TAIHE_NAMES[:1] + JINMA_NAMES[:1]:
+        assert name in html
+    assert 'id="overdue-now">2<' in html
+    assert 'id="median-resolve">60.0' in html
+    # Every chart has its options in a json_script beside a table, and no inline script.
+    assert html.count('type="application/json"') == 6
+    assert "<script>" not in html and " style=" not in html
+    options = json.loads(html.split('id="chart-history" type="application/json">')[1].split("</script>")[0])
+    assert options["series"][0]["data"][-1] == 78.6  # October: 11 of 14 in time
+
+
+def test_subdistrict_officer_is_taken_to_their_subdistrict_and_sees_nothing_of_another(as_user, district,
+                                                                                       taihe_officer):
+    client = as_user(taihe_officer)
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"] == f"/dashboard/subdistricts/{district.taihe.pk}/"
+    html = page(client, response["Location"]).content.decode()
+    for name in TAIHE_NAMES[:2] + ["曙光东苑"]:  # 东苑's contract is under exit review
+        assert name in html
+    for name in JINMA_NAMES:
+        assert name not in html
+    page(client, f"/dashboard/subdistricts/{district.jinma.pk}/", 404)
+    page(client, f"/dashboard/communities/{district.hepinglu.pk}/", 404)
+    page(client, f"/dashboard/complexes/{district.heleju.pk}/", 404)
+    page(client, f"/dashboard/firms/{district.other_firm.pk}/", 404)
+    rates = page(client, "/dashboard/rates/?level=firm").content.decode()
+    assert "巨和物业" in rates and "和平物业" not in rates
+
+
+def test_community_worker_sees_their_community_only(as_user, district, shuguang_worker):
+    client = as_user(shuguang_worker)
+    response = client.get("/dashboard/")
+    assert response["Location"] == f"/dashboard/communities/{district.shuguang.pk}/"
+    html = page(client, response["Location"]).content.decode()
+    assert "曙光东苑" in html and "曙光小区" in html
+    for name in JINMA_NAMES:
+        assert name not in html
+    page(client, f"/dashboard/subdistricts/{district.taihe.pk}/", 404)  # above their community
+    page(client, f"/dashboard/communities/{district.hepinglu.pk}/", 404)
+    page(client, f"/dashboard/complexes/{district.shuguang_east.pk}/")
+
+
+def test_firm_staff_get_their_firm_and_no_place(as_user, district, juhe_firm_staff):
+    client = as_user(juhe_firm_staff)
+    response = client.get("/dashboard/")
+    assert response["Location"] == f"/dashboard/firms/{district.juhe.pk}/"
+    page(client, response["Location"])
+    page(client, f"/dashboard/complexes/{district.shuguang_east.pk}/", 404)
+    page(client, f"/dashboard/communities/{district.shuguang.pk}/", 404)
+    page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/")
+    page(client, f"/dashboard/firms/{district.other_firm.pk}/report/2026Q3/", 404)
+
+
+def test_a_user_without_a_jurisdiction_sees_nothing(as_user, district, outsider):
+    client = as_user(outsider)
+    for url in ["/dashboard/", "/dashboard/rates/", "/dashboard/firms/", f"/dashboard/firms/{district.juhe.pk}/",
+                f"/dashboard/complexes/{district.heleju.pk}/"]:
+        page(client, url, 404)
+
+
+def test_drill_down_from_district_to_a_complex(as_user, district, district_officer):
+    client = as_user(district_officer)
+    home = page(client, "/dashboard/").content.decode()
+    assert f'href="/dashboard/subdistricts/{district.taihe.pk}/"' in home
+    sub = page(client, f"/dashboard/subdistricts/{district.taihe.pk}/").content.decode()
+    assert f'href="/dashboard/communities/{district.shuguang.pk}/"' in sub
+    community = page(client, f"/dashboard/communities/{district.shuguang.pk}/").content.decode()
+    assert f'href="/dashboard/complexes/{district.shuguang_east.pk}/"' in community
+    html = page(in_english(client), f"/dashboard/complexes/{district.shuguang_east.pk}/").content.decode()
+    assert "巨和物业" in html and "Under exit review" in html
+    assert html.count("<th scope=\"row\">") >= 4  # rates, appointments, complaints, evaluations
+    assert "13812345678" not in html and "138****5678" not in html  # no reporter's phone on the page
+
+
+def test_month_choice_shows_the_stored_snapshot(as_user, district, district_officer):
+    html = page(in_english(as_user(district_officer)), "/dashboard/?month=2026-10").content.decode()
+    assert "(stored snapshot)" in html
+    html = page(as_user(district_officer), "/dashboard/?month=1999-01").content.decode()
+    assert 'value="2026-11" selected' in html  # an unknown month means this month
+
+
+def test_red_and_black_lists_on_the_district_page(as_user, district, district_officer, listed_firms):
+    html = page(as_user(district_officer), "/dashboard/").content.decode()
+    red = html.split('id="red-list"')[1].split("</table>")[0]
+    black = html.split('id="black-list"')[1].split("</table>")[0]
+    assert "物业12" in red and "物业01" not in red
+    assert black.index("物业01") < black.index("物业02")
+
+
+def test_report_card_explains_every_dimension_and_prints_to_pdf(as_user, district, district_officer):
+    client = in_english(as_user(district_officer))
+    html = page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/").content.decode()
+    assert 'id="rollup-grade">Fail<' in html
+    assert "2 inspections by the community; average 71.4 of 100 points." in html
+    assert "3 complaints received, 1 responded in time (33.3%)" in html
+    assert "Rectification notice" in html
+    assert "2026Q2" in html  # the trend
+    response = page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/pdf/")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q9/", 404)
+    page(client, f"/dashboard/firms/{district.juhe.pk}/report/2025Q1/", 404)
+
+
+def test_subdistrict_officer_report_card_shows_their_contracts_only(as_user, district, taihe_officer):
+    html = page(in_english(as_user(taihe_officer)), f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/").content.decode()
+    assert 'id="rollup-grade"' not in html  # a firm-wide roll-up spans other subdistricts
+    assert "曙光东苑" in html
+
+
+def test_firm_grades_page_filters_by_grade(as_user, district, district_officer):
+    client = as_user(district_officer)
+    html = page(client, "/dashboard/firms/?grade=fail").content.decode()
+    assert "巨和物业" in html and "和平物业" not in html
+    html = page(client, "/dashboard/firms/").content.decode()
+    assert "巨和物业" in html and "和平物业" in html
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        page(client, url)
+    return len(captured.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_complexes(as_user, district, district_officer):
+    client = as_user(district_officer)
+    urls = ["/dashboard/", f"/dashboard/subdistricts/{district.taihe.pk}/",
+            f"/dashboard/communities/{district.shuguang.pk}/", "/dashboard/rates/?level=firm", "/dashboard/firms/"]
+    before = {url: _queries(client, url) for url in urls}
+    lifts = district.lifts
+    for n in range(25):
+        subdistrict = district.taihe if n % 2 else district.jinma
+        community = f.CommunityFactory(subdistrict=subdistrict, code=f"{subdistrict.code}{100 + n:03d}")
+        place = f.ComplexFactory(community=community if n % 3 else district.shuguang)
+        firm = f.FirmFactory()
+        f.ContractFactory(firm=firm, complex=place)
+        f.CommitteeFactory(complex=place)
+        f.RedProjectFactory(community=place.community, complex=place)
+        complaint(place, firm, datetime.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), lifts, status=Status.SUBMITTED)
+    after = {url: _queries(client, url) for url in urls}
+    assert after == before
+    # The district page, 39: session and user (2); the user's profile and district (2); eight
+    # figures; the subdistricts ranked (places, grouped rates, grouped overdue: 3); the month's
+    # rates (1); twelve months of history (subdistricts, snapshots: 2); the red and black lists
+    # (2); complaints by category and by channel (2); overdue now (1); two medians (4); grades
+    # (2); failing results (3); rectifications (2); exit reviews (1); coverage (4).
+    assert list(before.values()) == [39, 37, 37, 8, 6]
