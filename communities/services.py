@@ -338,3 +338,20 @@ def elections_sweep(*, today: datetime.date | None = None) -> dict:
     if ended:
         bulk_update_with_history(ended, OwnersCommittee, ["status"], default_change_reason="term ended")
     return {"overdue": overdue, "expired": len(ended)}
+
+
+@transaction.atomic
+def complex_create(*, actor, community, name: str, complex_type: str = "commercial", management_mode: str = "firm",
+                   households: int = 0, buildings: int = 0, floor_area=0, year_built: int | None = None,
+                   address: str = "") -> ResidentialComplex:
+    """Register a residential complex in `community`, with a history row naming `actor`.
+    Raises ValidationError (field keys) and saves nothing when a field is invalid or the
+    community already has a complex of that name."""
+    complex_ = ResidentialComplex(
+        community=community, name=name, complex_type=complex_type, management_mode=management_mode,
+        households=households, buildings=buildings, floor_area=floor_area, year_built=year_built, address=address,
+    )
+    complex_.full_clean()
+    complex_._history_user = actor
+    complex_.save()
+    return complex_

@@ -11,3 +11,9 @@ class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = _("Dashboard")
 
+    def ready(self):
+        # After the admin has autodiscovered every app's admin module (INSTALLED_APPS order).
+        from . import admin_actions
+        from . import tasks  # noqa: F401  (registered in every process, so the outbox can run it eagerly)
+
+        admin_actions.register()

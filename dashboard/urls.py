@@ -15,4 +15,11 @@ urlpatterns = [
     path("firms/<int:pk>/", views.FirmView.as_view(), name="firm"),
     path("firms/<int:pk>/report/<str:period>/", views.ReportCardView.as_view(), name="report_card"),
     path("firms/<int:pk>/report/<str:period>/pdf/", views.ReportCardView.as_view(as_pdf=True), name="report_card_pdf"),
+    path("complaints/", views.ComplaintsView.as_view(), name="complaints"),
+    path("exports/", views.ExportsView.as_view(), name="exports"),
+    path("export/<slug:name>/", views.ExportView.as_view(), name="export"),
+    path("exports/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
+    path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
 ]

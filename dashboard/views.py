@@ -5,15 +5,21 @@ Every page is server-rendered; each chart is drawn by static/dashboard/charts.js
 options passed with json_script, beside the table that holds the same figures."""
 from __future__ import annotations
 
+import io
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from properties.evaluation import Quarter
@@ -21,9 +27,13 @@ from properties.models import Grade
 from redproperty.overview import FIGURES
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
-from . import charts, selectors
+from . import charts, exports, selectors
 from .definitions import FIGURE_DEFINITIONS, credit_text, dimension_explanations, missing_text
+from .models import ExportJob, ExportStatus
 from .selectors import Place
+from .services import export_job_create
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def place_url(place: Place) -> str:
@@ -309,3 +319,175 @@ class ReportCardView(DashboardView):
         filename = f"report-card-{context['firm'].pk}-{context['quarter']}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+# ---------------------------------------------------------------------------
+# Complaints list and Excel exports
+# ---------------------------------------------------------------------------
+class ComplaintsView(DashboardView):
+    """Complaints the user may see, filtered (place, status, category, channel, dates,
+    overdue), 50 a page; "Export to Excel" carries the same filters."""
+
+    template_name = "dashboard/complaints.html"
+
+    def get_context_data(self, **kwargs):
+        from .forms import ComplaintFilterForm
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = ComplaintFilterForm(user, self.request.GET or None)
+        filters = form.filters()
+        queryset = exports.complaints_filtered(user, filters)
+        page = Paginator(queryset, 50).get_page(self.request.GET.get("page"))
+        context.update({"form": form, "page": page, "export_query": urlencode(filters)})
+        return context
+
+
+class ExportsView(DashboardView):
+    """What may be exported (registers, a quarter's evaluations) and the user's recent exports."""
+
+    template_name = "dashboard/exports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        available = [e for e in exports.exports().values() if exports.may_export(user, e)]
+        context.update({
+            "registers": [e for e in available if e.name in exports.REGISTERS],
+            "can_export_evaluations": any(e.name == "evaluations" for e in available),
+            "quarters": list(reversed(selectors.last_quarters(self.today, 8))),
+            "jobs": ExportJob.objects.of(user)[:10],
+        })
+        return context
+
+
+class ExportView(LoginRequiredMixin, View):
+    """GET /dashboard/export/<name>/?filters: the xlsx itself, or, above
+    DASHBOARD_EXPORT_ASYNC_ROWS rows, a queued ExportJob and its progress page."""
+
+    login_url = "admin:login"
+
+    def get(self, request, name):
+        export = exports.exports().get(name)
+        if export is None or not exports.may_export(request.user, export):
+            raise Http404
+        if name == "complaints":
+            params = exports.clean_complaint_filters(request.GET)
+        elif name == "evaluations":
+            params = {"period": request.GET.get("period", "")}
+        else:
+            params = {}
+        return export_response(request, export, export.queryset(request.user, params), params)
+
+
+def export_response(request, export, queryset, params: dict):
+    """The workbook as a download, or a queued job when it is large (see ExportView)."""
+    total = queryset.count()
+    if total > settings.DASHBOARD_EXPORT_ASYNC_ROWS:
+        job = export_job_create(actor=request.user, kind=export.name, params=params, total=total)
+        return redirect("dashboard:export_job", pk=job.pk)
+    buffer = io.BytesIO()
+    exports.write_workbook(export, queryset, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(export)}"'
+    return response
+
+
+class ExportJobView(DashboardView):
+    """A queued export's progress (htmx polls this page while it runs) and its download link."""
+
+    template_name = "dashboard/export_job.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = ExportJob.objects.of(self.request.user).filter(pk=kwargs["pk"]).first()
+        if job is None:
+            raise Http404
+        context["job"] = job
+        return context
+
+
+class ExportDownloadView(LoginRequiredMixin, View):
+    """The finished file, for the user who asked for it only (anyone else: 404)."""
+
+    login_url = "admin:login"
+
+    def get(self, request, pk):
+        job = ExportJob.objects.of(request.user).filter(pk=pk, status=ExportStatus.DONE).first()
+        if job is None or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.kind}-{job.pk}.xlsx",
+                            content_type=XLSX)
+
+
+# ---------------------------------------------------------------------------
+# Excel import
+# ---------------------------------------------------------------------------
+IMPORT_SESSION_KEY = "dashboard_import_file"
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    login_url = "admin:login"
+
+    def get(self, request):
+        from .imports import template_workbook
+
+        buffer = io.BytesIO()
+        template_workbook().save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="import-template.xlsx"'
+        return response
+
+
+class ImportView(DashboardView):
+    """Upload → dry run listing every bad row (nothing written) → "Import" imports the same
+    file in one transaction through the services, only if every row is still valid. The
+    uploaded file waits in the media storage under a random name kept in the session."""
+
+    template_name = "dashboard/import.html"
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.core.files.storage import default_storage
+
+        from .forms import ImportForm
+        from .imports import import_workbook
+
+        if "confirm" in request.POST:
+            name = request.session.get(IMPORT_SESSION_KEY)
+            if not name or not default_storage.exists(name):
+                messages.error(request, _("Upload the file again: the checked file is no longer here."))
+                return redirect("dashboard:import")
+            with default_storage.open(name, "rb") as handle:
+                report = import_workbook(handle, user=request.user, commit=True)
+            if report.committed:
+                default_storage.delete(name)
+                request.session.pop(IMPORT_SESSION_KEY, None)
+                messages.success(request, _("Imported %(n)s records.") % {"n": report.total})
+                return redirect("dashboard:import")
+            return self.render_to_response(self.get_context_data(form=ImportForm(), report=report), status=400)
+
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        upload = form.cleaned_data["file"]
+        report = import_workbook(upload, user=request.user, commit=False)
+        if not report.is_valid:
+            return self.render_to_response(self.get_context_data(form=form, report=report), status=400)
+        upload.seek(0)
+        previous = request.session.get(IMPORT_SESSION_KEY)
+        if previous:
+            default_storage.delete(previous)
+        request.session[IMPORT_SESSION_KEY] = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+        return self.render_to_response(self.get_context_data(form=form, report=report, checked=True))
+
+    def get_context_data(self, **kwargs):
+        from .forms import ImportForm
+        from .imports import SHEETS
+
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", ImportForm())
+        report = context.get("report")
+        if report is not None:
+            context["sheet_counts"] = [(sheet.title, report.counts.get(sheet.key, 0)) for sheet in SHEETS]
+        return context

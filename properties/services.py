@@ -21,6 +21,7 @@ from communities.models import CommitteeStatus, OwnersCommittee, StaffRole
 
 from .models import (
     ContractStatus,
+    PropertyFirm,
     DeadlineReminder,
     EvaluationConsequence,
     EvaluationScheme,
@@ -60,8 +61,45 @@ def scheme_revise(*, actor, scheme: EvaluationScheme, **changes) -> EvaluationSc
 
 
 # ---------------------------------------------------------------------------
-# Contracts
+# Firms and contracts
 # ---------------------------------------------------------------------------
+@transaction.atomic
+def firm_create(*, actor, name: str, credit_code: str, qualification: str = "", contact_person: str = "",
+                contact_phone: str = "", address: str = "") -> PropertyFirm:
+    """Register a property-service firm, with a history row naming `actor`. Raises
+    ValidationError (field keys) and saves nothing on a bad or already registered credit code."""
+    firm = PropertyFirm(name=name, credit_code=credit_code, qualification=qualification,
+                        contact_person=contact_person, contact_phone=contact_phone, address=address)
+    firm.full_clean()
+    firm._history_user = actor
+    firm.save()
+    return firm
+
+
+@transaction.atomic
+def contract_create(*, actor, firm, complex, start_date, fee_standard, end_date=None, filed_on=None,
+                    today=None) -> ServiceContract:
+    """Record a service contract of `firm` at `complex`: active, or ended when its end date has
+    passed (`today`, default today in Asia/Shanghai). Raises ValidationError and saves nothing
+    when its period overlaps another contract of the complex or a field is invalid."""
+    today = today or timezone.localdate()
+    status = ContractStatus.ENDED if end_date and end_date < today else ContractStatus.ACTIVE
+    contract = ServiceContract(firm=firm, complex=complex, start_date=start_date, end_date=end_date,
+                               fee_standard=fee_standard, filed_on=filed_on, status=status,
+                               ended_on=end_date if status == ContractStatus.ENDED else None)
+    overlapping = (ServiceContract.objects.select_for_update().filter(complex=complex)
+                   .overlapping(start_date, end_date or datetime.date.max).select_related("firm").first())
+    if overlapping is not None:
+        raise ValidationError({"start_date": _(
+            "The period overlaps the complex's contract with %(firm)s from %(start)s to %(end)s.") % {
+            "firm": overlapping.firm, "start": overlapping.start_date,
+            "end": overlapping.end_date or _("open-ended")}})
+    contract.full_clean()
+    contract._history_user = actor
+    contract.save()
+    return contract
+
+
 @transaction.atomic
 def contract_put_under_exit_review(*, actor, contract: ServiceContract, reason: str) -> ServiceContract:
     """Put one serving contract under exit review (物业退出), recording the reason."""

@@ -307,6 +307,12 @@ if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
 OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", default=300)
 
 # ---------------------------------------------------------------------------
+# Dashboard
+# ---------------------------------------------------------------------------
+# Excel exports of more rows than this are written by a Celery worker, not the web request.
+DASHBOARD_EXPORT_ASYNC_ROWS = env.int("DASHBOARD_EXPORT_ASYNC_ROWS", default=10_000)
+
+# ---------------------------------------------------------------------------
 # Security (production)
 # ---------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

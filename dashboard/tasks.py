@@ -1,0 +1,55 @@
+"""Thin Celery tasks of the dashboard: large Excel exports."""
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+
+from celery import shared_task
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from redproperty import outbox
+
+from . import exports
+from .models import ExportJob, ExportStatus
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="dashboard.export_run", acks_late=True, time_limit=30 * 60, soft_time_limit=28 * 60)
+def export_run(job_id: int, outbox_id: int | None = None) -> int:
+    """Write one ExportJob's workbook, recording progress as it goes. The rows are those its
+    user may see now. Returns the rows written (0 when the job was already taken)."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return 0
+        job = ExportJob.objects.select_for_update().select_related("user").filter(
+            pk=job_id, status=ExportStatus.QUEUED).first()
+        if job is None:
+            return 0
+        job.status = ExportStatus.RUNNING
+        job.save(update_fields=["status"])
+    export = exports.exports().get(job.kind)
+    try:
+        if export is None or not exports.may_export(job.user, export):
+            raise PermissionError(f"{job.user} may not export {job.kind}")
+        queryset = export.queryset(job.user, job.params)
+        if job.params.get("ids") is not None:
+            queryset = queryset.filter(pk__in=job.params["ids"])
+        ExportJob.objects.filter(pk=job.pk).update(total=queryset.count())
+        with tempfile.TemporaryFile() as handle:
+            written = exports.write_workbook(
+                export, queryset, handle,
+                progress=lambda n: ExportJob.objects.filter(pk=job.pk).update(done=n))
+            handle.seek(0)
+            job.file.save(f"{export.name}-{uuid.uuid4().hex}.xlsx", File(handle), save=False)
+    except Exception as exc:  # recorded for the user; the traceback goes to the log
+        log.exception("export %s failed", job.pk)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error=str(exc)[:500],
+                                                   finished_at=timezone.now())
+        return 0
+    ExportJob.objects.filter(pk=job.pk).update(file=job.file.name, status=ExportStatus.DONE, done=written,
+                                               total=written, finished_at=timezone.now())
+    return written
