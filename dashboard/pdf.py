@@ -11,6 +11,7 @@ STATIC_PREFIX = "file:///" + settings.STATIC_URL.strip("/") + "/"
 
 
 def _static_fetcher():
+    _weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
@@ -26,8 +27,18 @@ def _static_fetcher():
     return StaticOnlyFetcher()
 
 
+def _weasyprint():
+    """The weasyprint module, imported without its side effect: on import it sets Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES, which would let the portal accept truncated photos."""
+    from PIL import ImageFile
+
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return weasyprint
+
+
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a page rendered by our own templates (print media)."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher()).write_pdf()
+    return _weasyprint().HTML(string=html, base_url="file:///", url_fetcher=_static_fetcher()).write_pdf()

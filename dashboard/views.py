@@ -491,3 +491,24 @@ class ImportView(DashboardView):
         if report is not None:
             context["sheet_counts"] = [(sheet.title, report.counts.get(sheet.key, 0)) for sheet in SHEETS]
         return context
+
+
+# ---------------------------------------------------------------------------
+# Published results on the residents' portal (no account, no personal data)
+# ---------------------------------------------------------------------------
+class PublishedResultsView(TemplateView):
+    """/portal/results/: per complex, the serving firm, the firm's grade of the last quarter and
+    the complex's three rates of last month; and the district's red and black lists of firms.
+    Only names of places and firms and counted figures: nothing about any person."""
+
+    template_name = "dashboard/published.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context.update({
+            **selectors.published_complexes(self.request.GET, today),
+            "lists": selectors.firm_lists(today),
+            "list_size": selectors.LIST_SIZE, "list_min": selectors.LIST_MIN_RECEIVED,
+        })
+        return context

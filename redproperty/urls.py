@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/", include("redproperty.workbench.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("portal/results/", include("dashboard.public_urls")),
     path("portal/", include("complaints.portal.urls")),
     path("api/", include(api.get_urls())),
     path("open311/v2/", include("complaints.open311.urls")),

@@ -132,6 +132,11 @@ def test_report_card_explains_every_dimension_and_prints_to_pdf(as_user, distric
     assert "2026Q2" in html  # the trend
     response = page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/pdf/")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    # WeasyPrint's import sets Pillow's LOAD_TRUNCATED_IMAGES; the portal must still refuse
+    # truncated photos after a PDF was made in the same process.
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
     page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q9/", 404)
     page(client, f"/dashboard/firms/{district.juhe.pk}/report/2025Q1/", 404)
 
@@ -178,4 +183,5 @@ def test_query_count_does_not_grow_with_the_number_of_complexes(as_user, distric
     # rates (1); twelve months of history (subdistricts, snapshots: 2); the red and black lists
     # (2); complaints by category and by channel (2); overdue now (1); two medians (4); grades
     # (2); failing results (3); rectifications (2); exit reviews (1); coverage (4).
-    assert list(before.values()) == [39, 37, 37, 8, 6]
+    # PostgreSQL takes each median in one aggregate (percentile_cont), SQLite in two queries.
+    assert list(before.values()) == ([37, 35, 35, 8, 6] if connection.vendor == "postgresql" else [39, 37, 37, 8, 6])
