@@ -68,9 +68,10 @@ def complaint(complex_, firm, submitted_at, category, channel=Channel.PORTAL, *,
 
 
 def snapshot(period, kind, scope_id, *, received, responded, due, resolved, rated, satisfied):
+    """A stored month in which every complaint received was due for a response."""
     return RatesSnapshot.objects.create(period=period, scope_kind=kind, scope_id=scope_id, received=received,
-                                        responded_in_time=responded, due=due, resolved=resolved, rated=rated,
-                                        satisfied=satisfied)
+                                        response_due=received, responded_in_time=responded, due=due,
+                                        resolved=resolved, rated=rated, satisfied=satisfied)
 
 
 def evaluation(firm, period, grade, total, *, contract=None, status=EvaluationStatus.SCORED):
