@@ -14,6 +14,15 @@ from tests.test_celery_broker import broker, redis_url, worker
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+@pytest.fixture(autouse=True)
+def reference_data(db):
+    """Role groups, categories and the default scheme, which a transactional test earlier on
+    the same worker may have flushed."""
+    from tests.api.test_schemathesis import seed_reference_data
+
+    seed_reference_data()
+
+
 def test_a_worker_writes_a_large_export_for_the_user_who_asked(as_user, world, district_officer, settings):
     settings.DASHBOARD_EXPORT_ASYNC_ROWS = 10
     for _ in range(12):

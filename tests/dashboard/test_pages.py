@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
