@@ -361,11 +361,6 @@ def overdue_by(user, place: Place, level: str) -> dict[int, int]:
     return {row[COMPLAINT_PATH[level]]: row["n"] for row in rows}
 
 
-def overdue_count(user, place: Place) -> int:
-    """Open complaints past a deadline now. One query."""
-    return _place_complaints(user, place).overdue().count()
-
-
 @dataclass
 class MonthTable:
     """A month × key table of counts: `columns` are the keys' labels, `rows` (month, [counts])."""
@@ -378,26 +373,32 @@ class MonthTable:
         return [sum(row[1][i] for row in self.rows) for i in range(len(self.columns))]
 
 
-def complaints_by_month(user, place: Place, months: list[datetime.date], by: str) -> MonthTable:
-    """Complaints received per month (duplicates excluded) by "category" or "channel", for the
-    given months (oldest first). Columns in order of their total, largest first. One query."""
+def complaints_by_month(user, place: Place, months: list[datetime.date]) -> tuple[MonthTable, MonthTable]:
+    """Complaints received per month (duplicates excluded), by category and by channel, for the
+    given months (oldest first). Columns in order of their total, largest first. One query,
+    grouped by month, category and channel."""
     start, end = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    key = "category__name" if by == "category" else "channel"
     rows = (
         _place_complaints(user, place).filter(submitted_at__gte=start, submitted_at__lt=end)
         .exclude(status=Status.DUPLICATE).order_by()
-        .values(month=TruncMonth("submitted_at"), key=F(key)).annotate(n=Count("pk"))
+        .values("channel", month=TruncMonth("submitted_at"), category_name=F("category__name")).annotate(n=Count("pk"))
     )
-    counts: dict = defaultdict(lambda: defaultdict(int))
-    totals: dict = defaultdict(int)
+    counts = {"category": defaultdict(lambda: defaultdict(int)), "channel": defaultdict(lambda: defaultdict(int))}
     for row in rows:
         month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        counts[month][row["key"]] += row["n"]
-        totals[row["key"]] += row["n"]
+        counts["category"][month][row["category_name"]] += row["n"]
+        counts["channel"][month][row["channel"]] += row["n"]
+    return _month_table(counts["category"], months, {}), _month_table(counts["channel"], months, dict(Channel.choices))
+
+
+def _month_table(counts: dict, months: list[datetime.date], labels: dict) -> MonthTable:
+    totals: dict = defaultdict(int)
+    for by_key in counts.values():
+        for key, n in by_key.items():
+            totals[key] += n
     keys = sorted(totals, key=lambda k: (-totals[k], str(k)))
-    labels = dict(Channel.choices) if by == "channel" else {}
     return MonthTable(columns=[str(labels.get(k, k)) for k in keys],
-                      rows=[(m, [counts[m][k] for k in keys]) for m in months])
+                      rows=[(m, [counts[m][k] if m in counts else 0 for k in keys]) for m in months])
 
 
 class _Median(Aggregate):

@@ -102,8 +102,7 @@ class PlaceView(DashboardView):
         figures = selectors.place_figures(user, place)
         rows, live = selectors.children_rates(user, place, month, today)
         history = selectors.rates_history(user, place, history_months)
-        by_category = selectors.complaints_by_month(user, place, chart_months, "category")
-        by_channel = selectors.complaints_by_month(user, place, chart_months, "channel")
+        by_category, by_channel = selectors.complaints_by_month(user, place, chart_months)
         grades = selectors.grade_distribution(user, place, quarters)
         failing, failing_count = selectors.failing_results(user, place, last_quarter)
         notices, notice_count = selectors.rectifications(user, place, last_quarter)
@@ -122,7 +121,8 @@ class PlaceView(DashboardView):
             "month": month,
             "months": [(m, month_label(m)) for m in selectors.month_choices(today)],
             "is_live": live,
-            "place_rates": selectors.place_rates(user, place, month, today),
+            # The places one level down partition this one: its rates are their sum.
+            "place_rates": selectors.rates_sum([row.rates for row in rows]),
             "child_level": place.child_level,
             "rate_rows": rows,
             "rates_chart": charts.ranking_chart(
@@ -145,7 +145,7 @@ class PlaceView(DashboardView):
                 [(name, [row[1][i] for row in by_channel.rows]) for i, name in enumerate(by_channel.columns)],
                 stacked=True),
             "chart_months": [month_label(m) for m in chart_months],
-            "overdue": selectors.overdue_count(user, place),
+            "overdue": sum(row.overdue for row in rows),
             "medians": selectors.median_times(user, place, month),
             "quarter": last_quarter,
             "grades": grades,

@@ -338,8 +338,9 @@ LOGGING = {
     "loggers": {
         "django.server": {"filters": ["redact_secrets"]},
         "django.request": {"filters": ["redact_secrets"]},
+        # WeasyPrint (PDF report cards) and fontTools log every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # WeasyPrint (PDF report cards) and fontTools log every layout step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

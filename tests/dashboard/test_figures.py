@@ -77,10 +77,9 @@ def test_lists_say_when_nothing_was_stored(frozen, db):
 def test_complaints_per_month_by_category_and_channel(district, district_officer):
     root = selectors.root_place(district_officer)
     months = [SEP, OCT, NOV]
-    by_category = selectors.complaints_by_month(district_officer, root, months, "category")
+    by_category, by_channel = selectors.complaints_by_month(district_officer, root, months)
     assert by_category.columns == ["照明", "电梯"]
     assert by_category.rows == [(SEP, [0, 0]), (OCT, [1, 0]), (NOV, [3, 3])]
-    by_channel = selectors.complaints_by_month(district_officer, root, months, "channel")
     assert by_channel.columns == [str(Channel.PORTAL.label), str(Channel.PHONE.label), str(Channel.HOTLINE.label)]
     assert by_channel.rows == [(SEP, [0, 0, 0]), (OCT, [0, 1, 0]), (NOV, [4, 1, 1])]
     assert by_channel.totals == [4, 2, 1]
@@ -88,7 +87,7 @@ def test_complaints_per_month_by_category_and_channel(district, district_officer
 
 def test_overdue_and_median_times(district, district_officer):
     root = selectors.root_place(district_officer)
-    assert selectors.overdue_count(district_officer, root) == 2
+    assert selectors.overdue_by(district_officer, root, "subdistrict") == {district.taihe.pk: 2}
     medians = selectors.median_times(district_officer, root, NOV)
     assert medians == {"accept": datetime.timedelta(hours=1), "resolve": datetime.timedelta(hours=60)}
     jinma = Place("subdistrict", district.jinma)
