@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
+from types import SimpleNamespace
 
 from celery import shared_task
 from django.core.files import File
@@ -53,3 +54,34 @@ def export_run(job_id: int, outbox_id: int | None = None) -> int:
     ExportJob.objects.filter(pk=job.pk).update(file=job.file.name, status=ExportStatus.DONE, done=written,
                                                total=written, finished_at=timezone.now())
     return written
+
+
+# The refresh sees the whole district: what every reader allowed on a place page sees of it.
+SYSTEM_VIEWER = SimpleNamespace(is_superuser=True, is_active=True, is_authenticated=True, pk=None)
+
+
+@shared_task(name="dashboard.refresh_place_figures", time_limit=10 * 60, soft_time_limit=9 * 60)
+def refresh_place_figures(outbox_id: int | None = None) -> int:
+    """Recompute this month's figures of the district page and of every subdistrict page, in
+    the platform's language, into the cache (see views.cached_place_context). Returns the
+    pages refreshed; 0 when the cache is off (DASHBOARD_CACHE_SECONDS=0)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from communities.models import District, Subdistrict
+
+    from .selectors import Place, month_of
+    from .views import place_cache_key, place_context
+
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return 0
+    today = timezone.localdate()
+    month = month_of(today)
+    places = [Place("district", d) for d in District.objects.all()]
+    places += [Place("subdistrict", s) for s in Subdistrict.objects.select_related("district")]
+    with translation.override(settings.LANGUAGE_CODE):
+        for place in places:
+            cache.set(place_cache_key(place, month, today), place_context(SYSTEM_VIEWER, place, month, today), seconds)
+    return len(places)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -92,80 +94,106 @@ class PlaceView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, place, today = self.request.user, self.place, self.today
-        month = selectors.parse_month(self.request.GET.get("month"), today)
-        history_months = selectors.months_before(selectors.month_of(today), selectors.HISTORY_MONTHS)
-        chart_months = history_months[1:] + [selectors.month_of(today)]
-        quarters = selectors.last_quarters(today)
-        last_quarter = quarters[-1]
-
-        figures = selectors.place_figures(user, place)
-        rows, live = selectors.children_rates(user, place, month, today)
-        history = selectors.rates_history(user, place, history_months)
-        by_category, by_channel = selectors.complaints_by_month(user, place, chart_months)
-        grades = selectors.grade_distribution(user, place, quarters)
-        failing, failing_count = selectors.failing_results(user, place, last_quarter)
-        notices, notice_count = selectors.rectifications(user, place, last_quarter)
-        coverage_rows, coverage_total = selectors.coverage(user, place)
-
-        month_labels = [month_label(m) for m in history_months]
-        history_series = [
-            (_("Response rate"), [h.response_rate if h else None for h in history.values()]),
-            (_("Resolution rate"), [h.resolution_rate if h else None for h in history.values()]),
-            (_("Satisfaction rate"), [h.satisfaction_rate if h else None for h in history.values()]),
-        ]
+        month = selectors.parse_month(self.request.GET.get("month"), self.today)
+        context.update(cached_place_context(self.request.user, self.place, month, self.today))
         context.update({
-            "place": place,
-            "crumbs": selectors.breadcrumbs(place, self.root),
-            "figures": [(key, FIGURES[key], FIGURE_DEFINITIONS[key], figures[key]) for key in FIGURES],
-            "month": month,
-            "months": [(m, month_label(m)) for m in selectors.month_choices(today)],
-            "is_live": live,
-            # The places one level down partition this one: its rates are their sum.
-            "place_rates": selectors.rates_sum([row.rates for row in rows]),
-            "child_level": place.child_level,
-            "rate_rows": rows,
-            "rates_chart": charts.ranking_chart(
-                _("Three rates"), [r.name for r in rows if r.rank][:15],
-                [(_("Response rate"), [r.rates.response_rate for r in rows if r.rank][:15]),
-                 (_("Resolution rate"), [r.rates.resolution_rate for r in rows if r.rank][:15]),
-                 (_("Satisfaction rate"), [r.rates.satisfaction_rate for r in rows if r.rank][:15])]),
-            "history": [(month_label(m), h) for m, h in history.items()],
-            "history_chart": charts.line_chart(_("Three rates by month"), month_labels, history_series, percent=True),
-            "lists": selectors.firm_lists(today) if place.level == "district" else None,
-            "list_size": selectors.LIST_SIZE, "list_min": selectors.LIST_MIN_RECEIVED,
-            "by_category": by_category,
-            "by_category_chart": charts.bar_chart(
-                _("Complaints by category"), [month_label(m) for m, _c in by_category.rows],
-                [(name, [row[1][i] for row in by_category.rows]) for i, name in enumerate(by_category.columns)],
-                stacked=True),
-            "by_channel": by_channel,
-            "by_channel_chart": charts.bar_chart(
-                _("Complaints by channel"), [month_label(m) for m, _c in by_channel.rows],
-                [(name, [row[1][i] for row in by_channel.rows]) for i, name in enumerate(by_channel.columns)],
-                stacked=True),
-            "chart_months": [month_label(m) for m in chart_months],
-            "overdue": sum(row.overdue for row in rows),
-            "medians": selectors.median_times(user, place, month),
-            "quarter": last_quarter,
-            "grades": grades,
-            "grades_chart": charts.bar_chart(
-                _("Grades by quarter"), [p for p, _c in grades["rows"]],
-                [(name, [row[1][i] for row in grades["rows"]]) for i, name in enumerate(grades["columns"])],
-                stacked=True, colours=charts.GRADE_COLOURS),
-            "failing": failing, "failing_count": failing_count,
-            "notices": notices, "notice_count": notice_count,
-            "exit_reviews": selectors.exit_reviews(user, place),
-            "coverage_rows": coverage_rows, "coverage_total": coverage_total,
-            "coverage_chart": charts.bar_chart(
-                _("Coverage"), [r.name for r in coverage_rows],
-                [(_("Two-way entry"), [r.two_way_entry_percent for r in coverage_rows]),
-                 (_("Owners' committee in office"), [r.committee_percent for r in coverage_rows]),
-                 (_("Red owners' committee"), [r.red_committee_percent for r in coverage_rows])],
-                percent=True),
-            "export_query": f"{place.level}={place.pk}",
+            "crumbs": selectors.breadcrumbs(self.place, self.root),
+            "months": [(m, month_label(m)) for m in selectors.month_choices(self.today)],
         })
         return context
+
+
+def place_context(user, place: Place, month, today) -> dict:
+    """Everything a place page shows for `month`, computed: the same for every user who may
+    open the page (their jurisdiction holds the whole place), so it may be cached."""
+    history_months = selectors.months_before(selectors.month_of(today), selectors.HISTORY_MONTHS)
+    chart_months = history_months[1:] + [selectors.month_of(today)]
+    quarters = selectors.last_quarters(today)
+    last_quarter = quarters[-1]
+
+    figures = selectors.place_figures(user, place)
+    rows, live = selectors.children_rates(user, place, month, today)
+    history = selectors.rates_history(user, place, history_months)
+    by_category, by_channel = selectors.complaints_by_month(user, place, chart_months)
+    grades = selectors.grade_distribution(user, place, quarters)
+    failing, failing_count = selectors.failing_results(user, place, last_quarter)
+    notices, notice_count = selectors.rectifications(user, place, last_quarter)
+    coverage_rows, coverage_total = selectors.coverage(user, place)
+
+    month_labels = [month_label(m) for m in history_months]
+    history_series = [
+        (_("Response rate"), [h.response_rate if h else None for h in history.values()]),
+        (_("Resolution rate"), [h.resolution_rate if h else None for h in history.values()]),
+        (_("Satisfaction rate"), [h.satisfaction_rate if h else None for h in history.values()]),
+    ]
+    return {
+        "place": place,
+        "figures": [(key, FIGURES[key], FIGURE_DEFINITIONS[key], figures[key]) for key in FIGURES],
+        "month": month,
+        "is_live": live,
+        # The places one level down partition this one: its rates are their sum.
+        "place_rates": selectors.rates_sum([row.rates for row in rows]),
+        "child_level": place.child_level,
+        "rate_rows": rows,
+        "rates_chart": charts.ranking_chart(
+            _("Three rates"), [r.name for r in rows if r.rank][:15],
+            [(_("Response rate"), [r.rates.response_rate for r in rows if r.rank][:15]),
+             (_("Resolution rate"), [r.rates.resolution_rate for r in rows if r.rank][:15]),
+             (_("Satisfaction rate"), [r.rates.satisfaction_rate for r in rows if r.rank][:15])]),
+        "history": [(month_label(m), h) for m, h in history.items()],
+        "history_chart": charts.line_chart(_("Three rates by month"), month_labels, history_series, percent=True),
+        "lists": selectors.firm_lists(today) if place.level == "district" else None,
+        "list_size": selectors.LIST_SIZE, "list_min": selectors.LIST_MIN_RECEIVED,
+        "by_category": by_category,
+        "by_category_chart": charts.bar_chart(
+            _("Complaints by category"), [month_label(m) for m, _c in by_category.rows],
+            [(name, [row[1][i] for row in by_category.rows]) for i, name in enumerate(by_category.columns)],
+            stacked=True),
+        "by_channel": by_channel,
+        "by_channel_chart": charts.bar_chart(
+            _("Complaints by channel"), [month_label(m) for m, _c in by_channel.rows],
+            [(name, [row[1][i] for row in by_channel.rows]) for i, name in enumerate(by_channel.columns)],
+            stacked=True),
+        "chart_months": [month_label(m) for m in chart_months],
+        "overdue": sum(row.overdue for row in rows),
+        "medians": selectors.median_times(user, place, month),
+        "quarter": last_quarter,
+        "grades": grades,
+        "grades_chart": charts.bar_chart(
+            _("Grades by quarter"), [p for p, _c in grades["rows"]],
+            [(name, [row[1][i] for row in grades["rows"]]) for i, name in enumerate(grades["columns"])],
+            stacked=True, colours=charts.GRADE_COLOURS),
+        "failing": failing, "failing_count": failing_count,
+        "notices": notices, "notice_count": notice_count,
+        "exit_reviews": selectors.exit_reviews(user, place),
+        "coverage_rows": coverage_rows, "coverage_total": coverage_total,
+        "coverage_chart": charts.bar_chart(
+            _("Coverage"), [r.name for r in coverage_rows],
+            [(_("Two-way entry"), [r.two_way_entry_percent for r in coverage_rows]),
+             (_("Owners' committee in office"), [r.committee_percent for r in coverage_rows]),
+             (_("Red owners' committee"), [r.red_committee_percent for r in coverage_rows])],
+            percent=True),
+        "export_query": f"{place.level}={place.pk}",
+    }
+
+
+def cached_place_context(user, place: Place, month, today) -> dict:
+    """place_context, kept in the cache for DASHBOARD_CACHE_SECONDS per place, month, day and
+    language; the `dashboard.refresh_place_figures` task recomputes the district's and the
+    subdistricts' pages of this month every few minutes, so their readers never wait."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return place_context(user, place, month, today)
+    key = place_cache_key(place, month, today)
+    data = cache.get(key)
+    if data is None:
+        data = place_context(user, place, month, today)
+        cache.set(key, data, seconds)
+    return data
+
+
+def place_cache_key(place: Place, month, today) -> str:
+    return f"dashboard:place:{place.level}:{place.pk}:{month:%Y-%m}:{today:%Y-%m-%d}:{get_language()}"
 
 
 class SubdistrictView(PlaceView):

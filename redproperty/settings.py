@@ -311,6 +311,9 @@ OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", defau
 # ---------------------------------------------------------------------------
 # Excel exports of more rows than this are written by a Celery worker, not the web request.
 DASHBOARD_EXPORT_ASYNC_ROWS = env.int("DASHBOARD_EXPORT_ASYNC_ROWS", default=10_000)
+# A district or subdistrict page's figures are kept this long in the cache (Redis in
+# production), and Celery beat recomputes this month's every 5 minutes; 0 turns it off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 
 # ---------------------------------------------------------------------------
 # Security (production)

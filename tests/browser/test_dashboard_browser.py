@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.dashboard.conftest import district, frozen  # noqa: F401  (the constructed district, frozen clock)
+from tests.dashboard.conftest import district, figures_computed_on_each_request, frozen  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

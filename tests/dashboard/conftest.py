@@ -48,6 +48,12 @@ NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 H = datetime.timedelta(hours=1)
 
 
+@pytest.fixture(autouse=True)
+def figures_computed_on_each_request(settings):
+    """Pages computed afresh (the cache of place figures has its own test)."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def frozen():
     with time_machine.travel(NOW, tick=False):

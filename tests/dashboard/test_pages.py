@@ -185,3 +185,28 @@ def test_query_count_does_not_grow_with_the_number_of_complexes(as_user, distric
     # rectifications (2); exit reviews (1); coverage (4).
     # PostgreSQL takes each median in one aggregate (percentile_cont), SQLite in two queries.
     assert list(before.values()) == ([34, 32, 32, 8, 6] if connection.vendor == "postgresql" else [36, 34, 34, 8, 6])
+
+
+def test_place_figures_are_cached_and_refreshed_by_celery(as_user, district, district_officer, taihe_officer,
+                                                           settings):
+    from django.core.cache import cache
+
+    from dashboard.tasks import refresh_place_figures
+
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    cache.clear()
+    assert refresh_place_figures() == 3  # the district and its two subdistricts
+    client = as_user(district_officer)
+    # Warm: session, user, profile, district, and the cache read (the embedded default cache
+    # is a database table; Redis in production); nothing else.
+    assert _queries(client, "/dashboard/") == 5
+    html = page(client, "/dashboard/").content.decode()
+    assert 'id="overdue-now">2<' in html
+    # Another month is computed on demand, then kept.
+    assert _queries(client, "/dashboard/?month=2026-10") > 20
+    assert _queries(client, "/dashboard/?month=2026-10") == 5
+    # A subdistrict's cached page is its own, whoever reads it.
+    taihe = page(as_user(taihe_officer), f"/dashboard/subdistricts/{district.taihe.pk}/").content.decode()
+    assert "金马街道" not in taihe and "曙光社区" in taihe
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert refresh_place_figures() == 0
