@@ -64,22 +64,79 @@ def staff_profile_set(*, user, role: str, jurisdiction) -> StaffProfile:
     return profile
 
 
+def _member_rows(committee, members: list[dict]) -> list[OwnersCommitteeMember]:
+    rows = [OwnersCommitteeMember(committee=committee, **m) for m in members]
+    for row in rows:
+        # bulk_create skips validation; the committee may not be saved yet, hence the exclusions.
+        row.full_clean(exclude=["committee"], validate_constraints=False)
+    return rows
+
+
+def _check_one_in_office(committee) -> None:
+    """A clear message instead of the database's refusal of a second committee in office."""
+    if committee.status != CommitteeStatus.ACTIVE:
+        return
+    others = OwnersCommittee.objects.filter(complex_id=committee.complex_id, status=CommitteeStatus.ACTIVE)
+    if committee.pk:
+        others = others.exclude(pk=committee.pk)
+    if others.exists():
+        raise ValidationError({"complex": _(
+            "This complex already has an owners' committee in office. End its term first (renew it), "
+            "or record this one as preparing.")})
+
+
 @transaction.atomic
-def owners_committee_create(*, complex, term_start, term_end, members: list[dict], filed_on=None, status="active"):
+def owners_committee_create(*, complex, term_start, term_end, members: list[dict], filed_on=None, status="active",
+                            actor=None):
     """Create an owners' committee with its members after checking size, parity, director and term.
 
     `members` are dicts of name, role, is_party_member (and optional phone). Raises
     ValidationError and saves nothing when the list, a member or the committee is invalid."""
     OwnersCommittee.validate_members(members)
     committee = OwnersCommittee(complex=complex, term_start=term_start, term_end=term_end, filed_on=filed_on, status=status)
-    committee.full_clean()
-    rows = [OwnersCommitteeMember(committee=committee, **m) for m in members]
-    for row in rows:
-        # bulk_create skips validation; the committee is not saved yet, hence the exclusions.
-        row.full_clean(exclude=["committee"], validate_constraints=False)
+    committee.full_clean(validate_constraints=False)
+    _check_one_in_office(committee)
+    rows = _member_rows(committee, members)
+    committee._history_user = actor
     committee.save()
     OwnersCommitteeMember.objects.bulk_create(rows)
     return committee
+
+
+@transaction.atomic
+def owners_committee_update(*, actor, committee: OwnersCommittee, term_start, term_end, members: list[dict],
+                            filed_on=None) -> OwnersCommittee:
+    """Change a committee's term, filing date and whole member list in one step (the members are
+    replaced). The same checks as on creation; raises ValidationError and changes nothing."""
+    OwnersCommittee.validate_members(members)
+    committee.term_start, committee.term_end, committee.filed_on = term_start, term_end, filed_on
+    committee.full_clean(validate_constraints=False)
+    rows = _member_rows(committee, members)
+    committee._history_user = actor
+    committee.save()
+    committee.members.all().delete()
+    OwnersCommitteeMember.objects.bulk_create(rows)
+    return committee
+
+
+@transaction.atomic
+def owners_committee_renew(*, actor, committee: OwnersCommittee, term_start, term_end, members: list[dict],
+                           filed_on=None) -> OwnersCommittee:
+    """End the term of the committee in office and start the next one (换届) in one step: the
+    old committee becomes "term expired", the new one is in office with its members. The new
+    term starts after the old one started. Raises ValidationError and changes nothing."""
+    locked = OwnersCommittee.objects.select_for_update().get(pk=committee.pk)
+    if locked.status != CommitteeStatus.ACTIVE:
+        raise ValidationError(_("Only a committee in office can be renewed; this one is “%(status)s”.")
+                              % {"status": locked.get_status_display()})
+    if term_start and term_start <= locked.term_start:
+        raise ValidationError({"term_start": _("The new term starts after the current one started (%(date)s).")
+                               % {"date": locked.term_start}})
+    locked.status = CommitteeStatus.EXPIRED
+    locked._history_user = actor
+    locked.save(update_fields=["status", "updated_at"])
+    return owners_committee_create(complex=locked.complex, term_start=term_start, term_end=term_end, members=members,
+                                   filed_on=filed_on, actor=actor)
 
 
 # ---------------------------------------------------------------------------

@@ -251,6 +251,41 @@ class JointMeeting(TimeStamped):
         return f"{self.held_on} {self.title}"
 
 
+class CitedEvaluationQuerySet(JurisdictionQuerySet):
+    community_lookup = "meeting__community"
+    firm_lookup = "firm"
+
+
+class CitedEvaluation(models.Model):
+    """A firm's evaluation for one quarter that a joint meeting discussed. Cited by firm and
+    quarter rather than by result row, because re-running a quarter replaces its rows
+    (properties/evaluation.py); the results shown are those of the community's complexes."""
+
+    meeting = models.ForeignKey(
+        JointMeeting, on_delete=models.CASCADE, related_name="cited_evaluations", verbose_name=_("joint meeting")
+    )
+    firm = models.ForeignKey(
+        PropertyFirm, on_delete=models.PROTECT, related_name="meeting_citations", verbose_name=_("property firm")
+    )
+    period = models.CharField(_("quarter"), max_length=6, help_text=_("For example 2026Q3."))
+
+    objects = CitedEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluation discussed")
+        verbose_name_plural = _("evaluations discussed")
+        ordering = ["meeting", "-period", "firm"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "firm", "period"], name="cited_evaluation_once_per_meeting",
+                                    violation_error_message=_("The meeting cites this firm's quarter once.")),
+            models.CheckConstraint(condition=Q(period__regex=r"^\d{4}Q[1-4]$"), name="cited_evaluation_period_format",
+                                   violation_error_message=_("Write the quarter as 2026Q3.")),
+        ]
+
+    def __str__(self):
+        return f"{self.period} {self.firm}"
+
+
 class ResponsibleSide(models.TextChoices):
     PARTY = "party", _("Community party organisation")
     RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")

@@ -25,7 +25,10 @@ from .models import (
     DeadlineReminder,
     EvaluationConsequence,
     EvaluationScheme,
+    FeeCollection,
+    Inspection,
     ReminderKind,
+    SatisfactionSurvey,
     ServiceContract,
 )
 
@@ -245,3 +248,72 @@ def deadline_reminders_send(*, today: datetime.date | None = None) -> int:
             r.notified_at = now
         DeadlineReminder.objects.bulk_update(pending, ["notified_at", "notified_to"])
     return len(pending)
+
+
+# ---------------------------------------------------------------------------
+# Evidence the community enters: inspections, fee collection figures, satisfaction surveys
+# ---------------------------------------------------------------------------
+def _saved(instance, actor):
+    instance._history_user = actor if getattr(actor, "pk", None) else None
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def inspection_record(*, actor, complex, inspected_on: datetime.date, inspector: str = "", notes: str = "",
+                      **scores) -> Inspection:
+    """Record a scored checklist of a complex's service (5 items of 0–20 points). The firm
+    inspected is the one of the complex's serving contract on that day; a complex without one
+    is inspected all the same (community-hosted). Raises ValidationError and saves nothing."""
+    unknown = set(scores) - set(Inspection.ITEMS)
+    if unknown:
+        raise ValueError(f"not inspection items: {sorted(unknown)}")
+    errors = {}
+    if inspected_on and inspected_on > timezone.localdate():
+        errors["inspected_on"] = [_("An inspection is recorded after it took place: the date cannot be in the future.")]
+    missing = [item for item in Inspection.ITEMS if scores.get(item) is None]
+    for item in missing:
+        errors[item] = [_("Give the points of this item (0 to 20).")]
+    if errors:
+        raise ValidationError(errors)
+    return _saved(Inspection(complex=complex, inspected_on=inspected_on, inspector=(inspector or "").strip(),
+                             notes=(notes or "").strip(), **scores), actor)
+
+
+@transaction.atomic
+def fee_collections_record(*, actor, period: datetime.date, rows: list[dict]) -> int:
+    """Enter one month's fee collection figures for several complexes at once: each row is a
+    dict of complex, billed_amount, paid_amount, billed_households, paid_households and
+    is_disclosed; an existing month of a complex is updated. All rows or none: raises
+    ValidationError({"rows": [...]}) naming each bad complex. Returns how many were saved."""
+    if period is None or period.day != 1:
+        raise ValidationError({"period": _("Use the first day of the month.")})
+    if period > timezone.localdate():
+        raise ValidationError({"period": _("Fee figures are entered for a month that has begun.")})
+    existing = {f.complex_id: f for f in FeeCollection.objects.select_for_update()
+                .filter(period=period, complex__in=[row["complex"] for row in rows])}
+    records, errors = [], []
+    for row in rows:
+        record = existing.get(row["complex"].pk) or FeeCollection(complex=row["complex"], period=period)
+        for field in ("billed_amount", "paid_amount", "billed_households", "paid_households", "is_disclosed"):
+            setattr(record, field, row.get(field))
+        try:
+            record.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            errors.extend(f"{row['complex']}: {message}" for message in exc.messages)
+        records.append(record)
+    if errors:
+        raise ValidationError({"rows": errors})
+    for record in records:
+        record._history_user = actor if getattr(actor, "pk", None) else None
+        record.save()
+    return len(records)
+
+
+@transaction.atomic
+def survey_record(*, actor, complex, period_start: datetime.date, period_end: datetime.date, sample_size: int,
+                  satisfied: int) -> SatisfactionSurvey:
+    """Record a satisfaction survey of a complex's residents. Raises ValidationError and saves nothing."""
+    return _saved(SatisfactionSurvey(complex=complex, period_start=period_start, period_end=period_end,
+                                     sample_size=sample_size, satisfied=satisfied), actor)

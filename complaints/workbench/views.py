@@ -262,7 +262,8 @@ class AutocompleteView(WorkbenchMixin, View):
     permission_required = ("complaints.view_complaint",)
 
     def get(self, request):
-        term = request.GET.get("q", "")
+        # `q`, or the last word typed into a field of several codes (the meeting form's).
+        term = request.GET.get("q") or (request.GET.get("cited_codes", "").split() or [""])[-1]
         found = selectors.complaints_by_code_prefix(self.scoped(Complaint), term)
         return render(request, "workbench/complaints/_autocomplete.html", {
             "found": found, "term": term, "input_id": request.GET.get("input", ""),

@@ -13,11 +13,25 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import CommitteeStatus, OwnersCommittee, ResidentialComplex
 from complaints.models import OPEN_STATUSES, Complaint, Status
 from complaints.rates import month_bounds, rates_for
+from partybranches.models import AgendaItem, MeetingResolution, ResolutionStatus
+from properties.models import ServiceContract
 from redproperty.scoping import staff_profile_of
 
 from .views import narrow_to_community
+
+
+RESOLUTIONS_DUE_DAYS = 14
+ENDING_DAYS = 90  # the Civil Code's notice period (properties.services.NOTICE_DAYS)
+
+
+@dataclass
+class Section:
+    heading: str
+    tallies: list
+    action: tuple | None = None  # (label, url): the day's usual next step, one tap from home
 
 
 @dataclass
@@ -34,7 +48,7 @@ def _url(name, **params):
 
 
 def my_day(user, *, community=None, now=None) -> dict:
-    """The sections of the home page, [(heading, [Tally, ...]), ...], and this month's rates."""
+    """The sections of the home page (Section: heading, tallies, next step) and this month's rates."""
     now = now or timezone.now()
     today = timezone.localdate(now)
 
@@ -43,7 +57,22 @@ def my_day(user, *, community=None, now=None) -> dict:
 
     sections = []
     if user.has_perm("complaints.view_complaint"):
-        sections.append((_("Complaints"), complaint_tallies(scoped(Complaint), now=now, today=today)))
+        action = (_("Take in a complaint"), reverse("workbench:complaints:new")) \
+            if user.has_perm("complaints.add_complaint") else None
+        sections.append(Section(_("Complaints"), complaint_tallies(scoped(Complaint), now=now, today=today), action))
+    if user.has_perm("partybranches.view_meetingresolution"):
+        action = (_("Record a joint meeting"), reverse("workbench:partybranches:meeting_new")) \
+            if user.has_perm("partybranches.add_jointmeeting") else None
+        sections.append(Section(_("Joint meetings"), meeting_tallies(
+            scoped(MeetingResolution), scoped(AgendaItem), user, today=today), action))
+    ending = ending_tallies(scoped(ServiceContract), scoped(OwnersCommittee), user, today=today)
+    if ending:
+        sections.append(Section(_("Ending within 90 days"), ending))
+    if user.has_perm("partybranches.view_crossappointment"):
+        sections.append(Section(_("Two-way entry"), [Tally(
+            _("Complexes still without two-way entry"),
+            scoped(ResidentialComplex).with_two_way_entry().filter(has_two_way_entry=False).count(),
+            _url("workbench:partybranches:appointment_list", two_way="no"), is_alarm=True)]))
     return {"sections": sections, "rates": month_rates(user, community=community, today=today), "today": today}
 
 
@@ -64,6 +93,39 @@ def complaint_tallies(complaints, *, now, today) -> list[Tally]:
         Tally(_("Reopened"), counts["reopened"], _url(name, status=Status.REOPENED), is_alarm=True),
         Tally(_("Due today"), counts["due_today"], _url(name, due="today")),
     ]
+
+
+def meeting_tallies(resolutions, agenda_items, user, *, today) -> list[Tally]:
+    """Resolutions due within 14 days or overdue (one aggregate) and open agenda items (one COUNT)."""
+    counts = resolutions.filter(status__in=(ResolutionStatus.PENDING, ResolutionStatus.IN_PROGRESS)).aggregate(
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=RESOLUTIONS_DUE_DAYS))),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    name = "workbench:partybranches:resolution_list"
+    tallies = [
+        Tally(_("Resolutions due within 14 days"), counts["due_soon"], _url(name, due="soon")),
+        Tally(_("Overdue resolutions"), counts["overdue"], _url(name, due="overdue"), is_alarm=True),
+    ]
+    if user.has_perm("partybranches.view_agendaitem"):
+        tallies.append(Tally(_("Agenda items a meeting must take up"), agenda_items.open().count(),
+                             _url("workbench:partybranches:agenda_list")))
+    return tallies
+
+
+def ending_tallies(contracts, committees, user, *, today) -> list[Tally]:
+    """Serving contracts and committee terms ending within the 90-day notice period."""
+    horizon = today + datetime.timedelta(days=ENDING_DAYS)
+    tallies = []
+    if user.has_perm("properties.view_servicecontract"):
+        tallies.append(Tally(_("Service contracts"),
+                             contracts.active().filter(end_date__gte=today, end_date__lte=horizon).count(),
+                             _url("workbench:properties:contract_list", ending="90")))
+    if user.has_perm("communities.view_ownerscommittee"):
+        tallies.append(Tally(_("Owners' committee terms"),
+                             committees.filter(status=CommitteeStatus.ACTIVE, term_end__gte=today,
+                                               term_end__lte=horizon).count(),
+                             _url("workbench:communities:committee_list", ending="90")))
+    return tallies
 
 
 def month_rates(user, *, community=None, today) -> list[tuple[str, object]]:

@@ -18,6 +18,13 @@ class Item:
 MENU = (
     Item(_("My day"), "workbench:home", ""),
     Item(_("Complaints"), "workbench:complaints:list", "complaints.view_complaint"),
+    Item(_("Joint meetings"), "workbench:partybranches:meeting_list", "partybranches.view_jointmeeting"),
+    Item(_("Resolutions"), "workbench:partybranches:resolution_list", "partybranches.view_meetingresolution"),
+    Item(_("Owners' committees"), "workbench:communities:committee_list", "communities.view_ownerscommittee"),
+    Item(_("Cross-appointments"), "workbench:partybranches:appointment_list", "partybranches.view_crossappointment"),
+    Item(_("Inspections"), "workbench:properties:inspection_list", "properties.view_inspection"),
+    Item(_("Fees"), "workbench:properties:fees", "properties.view_feecollection"),
+    Item(_("Surveys"), "workbench:properties:survey_list", "properties.view_satisfactionsurvey"),
 )
 
 

@@ -11,4 +11,7 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("community/", views.ChooseCommunityView.as_view(), name="choose_community"),
     path("", include("complaints.workbench.urls")),
+    path("", include("partybranches.workbench.urls")),
+    path("", include("communities.workbench.urls")),
+    path("", include("properties.workbench.urls")),
 ]

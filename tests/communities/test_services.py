@@ -112,3 +112,26 @@ def test_unknown_role_is_refused(world):
     with pytest.raises(ValueError):
         staff_user_create(username="xiaoban", password="pw-2026-x", role="mayor", jurisdiction=world.guandu)
     assert not get_user_model().objects.filter(username="xiaoban").exists()
+
+
+def test_renewal_ends_the_term_and_starts_the_next_or_changes_nothing(world, district_officer):
+    from communities.services import owners_committee_renew
+
+    current = owners_committee_create(complex=world.shuguang_complex, members=members(5), **TERM)
+    with pytest.raises(ValidationError):
+        owners_committee_renew(actor=district_officer, committee=current, members=members(4),
+                               term_start=datetime.date(2030, 5, 1), term_end=datetime.date(2035, 4, 30))
+    current.refresh_from_db()
+    assert current.status == "active" and OwnersCommittee.objects.count() == 1
+    successor = owners_committee_renew(actor=district_officer, committee=current, members=members(7),
+                                       term_start=datetime.date(2030, 5, 1), term_end=datetime.date(2035, 4, 30))
+    current.refresh_from_db()
+    assert (current.status, successor.status, successor.members.count()) == ("expired", "active", 7)
+    assert successor.history.first().history_user == district_officer
+
+
+def test_a_second_committee_in_office_gets_a_message_that_says_what_to_do(world):
+    owners_committee_create(complex=world.shuguang_complex, members=members(5), **TERM)
+    with override("en"), pytest.raises(ValidationError) as exc_info:
+        owners_committee_create(complex=world.shuguang_complex, members=members(5), **TERM)
+    assert "End its term first" in exc_info.value.message_dict["complex"][0]

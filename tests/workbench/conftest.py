@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from complaints.services import complaint_submit
@@ -63,4 +64,11 @@ def visible(role, where):
     return role in ("hepinglu", "district")
 
 
-NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+# 10:00 on Thursday 26 November 2026 in Beijing: the clock of the tests that name dates.
+NOW = datetime.datetime(2026, 11, 26, 2, 0, tzinfo=datetime.timezone.utc)
+
+
+@pytest.fixture
+def frozen_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW

@@ -1,0 +1,13 @@
+"""The owners' committee pages of /workbench/."""
+from django.urls import path
+
+from . import views
+
+app_name = "communities"
+
+urlpatterns = [
+    path("committees/", views.CommitteeListView.as_view(), name="committee_list"),
+    path("committees/new/", views.CommitteeFormView.as_view(mode="new"), name="committee_new"),
+    path("committees/<int:pk>/", views.CommitteeFormView.as_view(mode="edit"), name="committee_edit"),
+    path("committees/<int:pk>/renew/", views.CommitteeFormView.as_view(mode="renew"), name="committee_renew"),
+]

@@ -1,0 +1,15 @@
+"""The evidence pages of /workbench/: inspections, fees, surveys, contracts."""
+from django.urls import path
+
+from . import views
+
+app_name = "properties"
+
+urlpatterns = [
+    path("inspections/", views.InspectionListView.as_view(), name="inspection_list"),
+    path("inspections/new/", views.InspectionCreateView.as_view(), name="inspection_new"),
+    path("fees/", views.FeesView.as_view(), name="fees"),
+    path("surveys/", views.SurveyListView.as_view(), name="survey_list"),
+    path("surveys/new/", views.SurveyCreateView.as_view(), name="survey_new"),
+    path("contracts/", views.ContractListView.as_view(), name="contract_list"),
+]
