@@ -25,9 +25,14 @@ from django.utils.translation import gettext as _
 from complaints.ratelimit import client_ip
 
 
-def axes_client_ip(request) -> str:
-    """AXES_CLIENT_IP_CALLABLE: the same client address as the portal's limits (proxy-aware)."""
-    return client_ip(request)
+def axes_client_ip(request) -> str | None:
+    """AXES_CLIENT_IP_CALLABLE: the same client address as the portal's limits (proxy-aware).
+
+    None when the request carries no address (a sign-in made in code, such as the test
+    client's force_login): axes stores the address in an inet column on PostgreSQL, which
+    refuses the rate limits' "unknown" bucket."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
 
 
 def locked_until(request, credentials) -> datetime.datetime:
