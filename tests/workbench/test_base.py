@@ -115,3 +115,15 @@ def test_the_layout_carries_no_inline_script_or_style(world, as_user, shuguang_w
         page = client.get(url).content.decode()
         assert "<script>" not in page and "<style" not in page and " style=" not in page
         assert " on" + "click=" not in page and "hx-on" not in page
+
+
+def test_the_workbench_login_is_locked_after_five_wrong_passwords(shuguang_worker):
+    """django-axes guards /workbench/login/ like the admin's: by account and by network."""
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR="10.9.0.1")
+    answers = [client.post("/workbench/login/", {"username": "li", "password": f"guess-{n}"}).status_code
+               for n in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    response = client.post("/workbench/login/", {"username": "li", "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
