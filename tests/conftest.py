@@ -39,6 +39,15 @@ def reference_data(db):
         seed_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_everywhere(request):
+    """Every test with a database starts with the data migrations' rows: on PostgreSQL a
+    transactional test earlier on the worker flushes them, whatever fixtures come next."""
+    if {"db", "transactional_db", "live_server", "django_db_setup"} & set(request.fixturenames) or \
+            request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("reference_data")
+
+
 @pytest.fixture
 def world(db):
     guandu = f.DistrictFactory(code="530111", name="官渡区")
