@@ -68,9 +68,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "firm": {
         "communities": {"residentialcomplex": _VIEW, "ownerscommittee": _VIEW, "community": _VIEW},
-        # Inspections: a firm sees the results of the complexes it serves (read-only).
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "creditevent": _VIEW,
-                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "inspection": _VIEW},
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
         "partybranches": {"crossappointment": _VIEW, "jointmeeting": _VIEW, "meetingresolution": _VIEW},
         "complaints": {"category": _VIEW, "complaint": ("view", "change"),
                        "complaintevent": _VIEW, "attachment": _VIEW, "replytemplate": _ALL},

@@ -4,7 +4,7 @@ from redproperty.roles import sync_role_groups
 
 
 class Migration(migrations.Migration):
-    """Firm staff see the inspection results of the complexes their firm serves (the workbench)."""
+    """Role groups synced again after the workbench's models (reply templates, cited evaluations)."""
 
     dependencies = [
         ("properties", "0004_role_groups"),
