@@ -83,6 +83,7 @@ def test_registers_are_scoped(as_user, district, district_officer, hepinglu_work
 
 
 def test_no_export_without_the_view_permission(as_user, district, juhe_firm_staff, outsider):
+    assert as_user(juhe_firm_staff).get("/dashboard/export/inspections/").status_code == 404
     assert as_user(outsider).get("/dashboard/export/complaints/").status_code == 404
     assert as_user(outsider).get("/dashboard/export/no-such-thing/").status_code == 404
 
