@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from properties.models import PropertyFirm
 from redproperty.admin import HistoryAdmin, ScopedModelAdmin, ScopedTabularInline
@@ -99,15 +100,15 @@ class ReassignForm(TransitionForm):
 
 # action -> (service, form, button label). Rating is the resident's, on the portal.
 STAFF_ACTIONS = {
-    Action.ACCEPT: (services.complaint_accept, OptionalNoteForm, _("Accept")),
-    Action.REJECT: (services.complaint_reject, RejectForm, _("Reject")),
-    Action.START: (services.complaint_start, OptionalNoteForm, _("Start work")),
-    Action.RESOLVE: (services.complaint_resolve, RequiredNoteForm, _("Resolve")),
-    Action.REOPEN: (services.complaint_reopen, RequiredNoteForm, _("Reopen")),
-    Action.CLOSE: (services.complaint_close, OptionalNoteForm, _("Close")),
-    Action.MARK_DUPLICATE: (services.complaint_mark_duplicate, DuplicateForm, _("Mark as duplicate")),
-    Action.REASSIGN: (services.complaint_reassign, ReassignForm, _("Reassign")),
-    Action.ESCALATE: (services.complaint_escalate, TransitionForm, _("Escalate")),
+    Action.ACCEPT: (services.complaint_accept, OptionalNoteForm, pgettext_lazy("complaint action", "Accept")),
+    Action.REJECT: (services.complaint_reject, RejectForm, pgettext_lazy("complaint action", "Reject")),
+    Action.START: (services.complaint_start, OptionalNoteForm, pgettext_lazy("complaint action", "Start work")),
+    Action.RESOLVE: (services.complaint_resolve, RequiredNoteForm, pgettext_lazy("complaint action", "Resolve")),
+    Action.REOPEN: (services.complaint_reopen, RequiredNoteForm, pgettext_lazy("complaint action", "Reopen")),
+    Action.CLOSE: (services.complaint_close, OptionalNoteForm, pgettext_lazy("complaint action", "Close")),
+    Action.MARK_DUPLICATE: (services.complaint_mark_duplicate, DuplicateForm, pgettext_lazy("complaint action", "Mark as duplicate")),
+    Action.REASSIGN: (services.complaint_reassign, ReassignForm, pgettext_lazy("complaint action", "Reassign")),
+    Action.ESCALATE: (services.complaint_escalate, TransitionForm, pgettext_lazy("complaint action", "Escalate")),
 }
 
 

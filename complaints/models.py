@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import Community, ResidentialComplex, Subdistrict, TimeStamped
@@ -48,7 +49,7 @@ class Category(TimeStamped):
         _("resolution time limit (days)"), default=7, validators=[MinValueValidator(1)]
     )
     is_urgent = models.BooleanField(_("urgent"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 

@@ -31,6 +31,7 @@ from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from integrations.webhooks import webhooks_notify
 from redproperty import outbox
@@ -147,7 +148,7 @@ def _validate_submission(*, complex, category, description, channel, location_de
         try:
             validate_email(cleaned["reporter_email"])
         except ValidationError:
-            errors["reporter_email"] = [_("Enter a valid email address.")]
+            errors["reporter_email"] = [pgettext_lazy("reporter", "Enter a valid email address.")]
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [_("At most %(max)d photos.") % {"max": MAX_PHOTOS}]
     if errors:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework.authtoken.models import TokenProxy
 
 from communities.models import Community, District, Subdistrict
@@ -40,7 +41,7 @@ JURISDICTION_FIELDS = {"district": District, "subdistrict": Subdistrict, "commun
 
 
 class IntegratorForm(forms.ModelForm):
-    is_active = forms.BooleanField(label=_("active"), required=False, initial=True,
+    is_active = forms.BooleanField(label=pgettext_lazy("switched on", "active"), required=False, initial=True,
                                    help_text=_("Off: every key of this integrator stops working."))
 
     class Meta:
@@ -131,7 +132,7 @@ class IntegratorAdmin(admin.ModelAdmin):
     def account(self, obj):
         return obj.user.username
 
-    @admin.display(description=_("active"), boolean=True)
+    @admin.display(description=pgettext_lazy("switched on", "active"), boolean=True)
     def active(self, obj):
         return obj.user.is_active
 

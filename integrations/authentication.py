@@ -3,6 +3,7 @@ REST API; Open311 also takes its spec's `api_key` parameter and an `X-Api-Key` h
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -20,7 +21,7 @@ def key_from_header(request) -> str | None:
     try:
         return parts[1].decode()
     except UnicodeError:
-        raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        raise exceptions.AuthenticationFailed(pgettext_lazy("api key", "Invalid token.")) from None
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -36,7 +37,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             return None
         row = api_key_authenticate(key)
         if row is None:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            raise exceptions.AuthenticationFailed(pgettext_lazy("api key", "Invalid token."))
         return row.user, row
 
     def authenticate_header(self, request):

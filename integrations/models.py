@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import StaffProfile, TimeStamped
 
@@ -147,11 +148,11 @@ class Webhook(TimeStamped):
 
     integrator = models.ForeignKey(Integrator, on_delete=models.CASCADE, related_name="webhooks",
                                    verbose_name=_("integrator"))
-    url = models.URLField(_("URL"), max_length=500, help_text=_("Receives a POST of JSON for each event."))
+    url = models.URLField(pgettext_lazy("web address", "URL"), max_length=500, help_text=_("Receives a POST of JSON for each event."))
     events = models.JSONField(_("events"), default=list, help_text=_("The events this URL receives."))
     secret = models.CharField(_("signing secret"), max_length=64, default=new_webhook_secret, editable=False,
                               help_text=_("Signs every delivery (HMAC-SHA256); give it to the integrator."))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
 
     objects = WebhookQuerySet.as_manager()
 

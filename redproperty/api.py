@@ -28,6 +28,7 @@ from django.http import Http404
 from django.urls import include, path, re_path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from django.utils import translation
 from django.utils.functional import lazy
@@ -133,7 +134,7 @@ def exception_handler(exc, context):
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "detail": str(_("Invalid input.")), "errors": _flatten(exc.detail)}
+        body = {"code": "invalid", "detail": str(pgettext_lazy("api", "Invalid input.")), "errors": _flatten(exc.detail)}
     else:
         body = {"code": exc.default_code, "detail": str(exc.detail), "errors": {}}
     return Response(body, status=exc.status_code, headers=headers)

@@ -230,3 +230,66 @@ def test_portal_home_is_chinese_by_default_and_english_on_request(client):
     page = response.content.decode()
     assert "Tell us about a problem where you live" in page
     assert "反映您身边的小区问题" not in page
+
+
+# ---------------------------------------------------------------------------
+# The project's catalogue overrides no one else's words
+# ---------------------------------------------------------------------------
+def _installed_catalogues_without_ours() -> dict:
+    """What Simplified Chinese Django shows from its own catalogues (django/conf/locale and each
+    django.contrib app's) and the installed third-party apps' (rest_framework,
+    django_celery_beat, simple_history, ...), merged in Django's own order, had the project no
+    catalogue of its own. Keys as in a compiled catalogue: msgid, (msgid, n) for plural forms,
+    "context\\x04msgid" for a msgid with a context."""
+    from django.test import override_settings
+    from django.utils.translation import trans_real
+
+    with override_settings(LOCALE_PATHS=[]):
+        catalog = trans_real.DjangoTranslation("zh-hans")._catalog
+    merged = {}
+    for key, text in catalog.items():  # the catalogues in the order Django looks a msgid up: first wins
+        merged.setdefault(key, text)
+    return merged
+
+
+def test_the_comparison_sees_django_and_the_installed_apps(db):
+    theirs = _installed_catalogues_without_ours()
+    assert theirs["Close"] == "关闭"  # django.contrib.admin: the view-only page's button
+    assert theirs["Minutes"] == "分钟"  # django_celery_beat: a crontab's field
+    assert theirs["Invalid token."] == "认证令牌无效。"  # rest_framework
+    assert theirs["active"] == "有效"  # django.contrib.auth: the user's flag
+
+
+def test_no_string_of_django_or_an_installed_app_is_translated_differently_by_the_project(db):
+    """A msgid in our catalogue is the same msgid in Django's and every app's: Django merges the
+    project's catalogue last, so a different translation there silently rewrites the admin's or
+    celery-beat's words (the view-only page's 关闭 became 结案). Where our meaning differs, our
+    source string carries a context (pgettext_lazy / {% translate ... context ... %})."""
+    theirs = _installed_catalogues_without_ours()
+    with open(LOCALE / "django.mo", "rb") as mo:
+        ours = gettext.GNUTranslations(mo)._catalog
+    overridden = [
+        f"{key!r}: ours {text!r}, theirs {theirs[key]!r}"
+        for key, text in ours.items()
+        if key != "" and "\x04" not in (key[0] if isinstance(key, tuple) else key)
+        and key in theirs and theirs[key] != text
+    ]
+    assert overridden == []
+
+
+def test_a_view_only_admin_page_closes_with_django_s_word_and_a_complaint_is_still_closed_as_a_case(
+        world, as_user, shuguang_worker):
+    from complaints import services as complaint_services
+    from complaints.models import Category
+
+    client = as_user(shuguang_worker)  # may view a firm, not change it
+    page = client.get(reverse("admin:properties_propertyfirm_change", args=[world.juhe.pk])).content.decode()
+    assert 'class="closelink">关闭</a>' in page
+    assert "结案" not in page
+
+    complaint = complaint_services.complaint_submit(complex=world.shuguang_complex,
+                                                    category=Category.objects.get(code="other"), description="路灯坏了")
+    complaint.status = "resolved"
+    complaint.save(update_fields=["status"])
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk])).content.decode()
+    assert "结案" in page

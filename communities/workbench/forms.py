@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import MemberRole, OwnersCommittee, ResidentialComplex
 from redproperty.workbench.forms import DateInput, ScopedFormMixin
@@ -31,7 +32,7 @@ class CommitteeForm(ScopedFormMixin, forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), required=False, max_length=50)
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
     is_party_member = forms.BooleanField(label=_("Party member"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -33,15 +34,15 @@ PHONE_PERMISSION = "complaints.view_reporter_phone"
 
 # action -> (service, form, button label). Rating is the resident's, on the portal.
 ACTIONS = {
-    Action.ACCEPT: (services.complaint_accept, forms.AcceptForm, _("Accept")),
-    Action.START: (services.complaint_start, forms.StartForm, _("Start work")),
-    Action.RESOLVE: (services.complaint_resolve, forms.ResolveForm, _("Resolve")),
-    Action.REJECT: (services.complaint_reject, forms.RejectForm, _("Reject")),
-    Action.REOPEN: (services.complaint_reopen, forms.ReopenForm, _("Reopen")),
-    Action.CLOSE: (services.complaint_close, forms.CloseForm, _("Close")),
-    Action.MARK_DUPLICATE: (services.complaint_mark_duplicate, forms.DuplicateForm, _("Mark as duplicate")),
-    Action.REASSIGN: (services.complaint_reassign, forms.ReassignForm, _("Reassign")),
-    Action.ESCALATE: (services.complaint_escalate, forms.EscalateForm, _("Escalate")),
+    Action.ACCEPT: (services.complaint_accept, forms.AcceptForm, pgettext_lazy("complaint action", "Accept")),
+    Action.START: (services.complaint_start, forms.StartForm, pgettext_lazy("complaint action", "Start work")),
+    Action.RESOLVE: (services.complaint_resolve, forms.ResolveForm, pgettext_lazy("complaint action", "Resolve")),
+    Action.REJECT: (services.complaint_reject, forms.RejectForm, pgettext_lazy("complaint action", "Reject")),
+    Action.REOPEN: (services.complaint_reopen, forms.ReopenForm, pgettext_lazy("complaint action", "Reopen")),
+    Action.CLOSE: (services.complaint_close, forms.CloseForm, pgettext_lazy("complaint action", "Close")),
+    Action.MARK_DUPLICATE: (services.complaint_mark_duplicate, forms.DuplicateForm, pgettext_lazy("complaint action", "Mark as duplicate")),
+    Action.REASSIGN: (services.complaint_reassign, forms.ReassignForm, pgettext_lazy("complaint action", "Reassign")),
+    Action.ESCALATE: (services.complaint_escalate, forms.EscalateForm, pgettext_lazy("complaint action", "Escalate")),
 }
 # Shown open: the move that usually comes next. The others fold away behind their name.
 MAIN_ACTIONS = (Action.ACCEPT, Action.START, Action.RESOLVE)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, OwnersCommittee, ResidentialComplex
 from complaints.models import Complaint
@@ -59,7 +60,7 @@ class MeetingForm(ScopedFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Left empty with firm attendees counted: the firms serving the complexes concerned."))
     topics = forms.CharField(label=_("Topics"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.CharField(label=pgettext_lazy("meeting", "Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     cited_codes = forms.CharField(
         label=_("Complaints discussed"), required=False, max_length=500,
         help_text=_("Tracking codes, separated by spaces. Type the first characters to pick from your complaints."))
