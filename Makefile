@@ -4,11 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv system-packages migrate demo messages clean
+.PHONY: run test venv system-packages browser-packages migrate demo messages clean
 
 # Debian packages the Python ones need: Pango and HarfBuzz for WeasyPrint (PDF report
-# cards), CJK fonts for Chinese in PDFs. Installed with apt-get when missing (as root).
+# cards), CJK fonts for Chinese in PDFs and in the browser tests' pages. Installed with
+# apt-get when missing (as root).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+# The browser tests drive Debian's Chromium at this path (tests/browser/conftest.py).
+CHROMIUM ?= /usr/bin/chromium
+
+# `$(call apt_install)`: installs the packages listed in the shell variable `missing` as root
+# with apt-get, or, where it cannot (not root, no apt-get), stops at once with the one command
+# to run.
+define apt_install
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "Installing Debian packages:" $$missing; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+  else \
+    echo "Missing Debian packages:" $$missing >&2; \
+    echo "Run:  sudo apt-get install -y" $$missing >&2; \
+    exit 1; \
+  fi; \
+fi
+endef
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,10 +38,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 system-packages:
 	@command -v dpkg >/dev/null || exit 0; \
 	missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:" $$missing; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	$(apt_install)
+
+# Chromium for the browser tests, before pytest starts (without it they fail one by one).
+browser-packages:
+	@missing=$$(test -x $(CHROMIUM) || echo chromium); \
+	$(apt_install)
 
 venv: system-packages $(STAMP)
 
@@ -39,7 +60,7 @@ run: demo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 ## Run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-test: venv
+test: venv browser-packages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
 
