@@ -263,6 +263,12 @@ class ComplaintAdmin(ScopedModelAdmin):
     # The add page's complex picker (the form is ComplaintFilingForm; on the change page the
     # complex is read-only).
     autocomplete_fields = ["complex"]
+    # Other admins pick complaints (a joint meeting cites them) by code through the
+    # autocomplete, which labels each with its complex and category (redproperty/admin_site.py).
+    autocomplete_select_related = ["complex", "category"]
+
+    def autocomplete_label(self, obj):
+        return obj.label
 
     def has_delete_permission(self, request, obj=None):
         return False

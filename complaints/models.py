@@ -210,6 +210,12 @@ class Complaint(TimeStamped):
         return self.tracking_code
 
     @property
+    def label(self) -> str:
+        """"7K4M-Q2XPA · 曙光小区 · 公共设施维修": how staff pick a complaint to cite. Reads the
+        complex and the category (select them with it)."""
+        return f"{self.tracking_code} · {self.complex.name} · {self.category.name}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

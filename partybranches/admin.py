@@ -63,11 +63,19 @@ class JointMeetingAdmin(ScopedModelAdmin):
     list_filter = ["community__subdistrict", "community"]
     list_select_related = ["community", "convened_by"]
     search_fields = ["title", "topics", "minutes"]
-    autocomplete_fields = ["convened_by", "community", "complexes", "attending_firms"]
-    # Complaints are picked by id: there may be thousands.
-    raw_id_fields = ["cited_complaints"]
+    # Complaints are picked by tracking code (there may be thousands), each offered with its
+    # complex and category; only complaints the user may see (ComplaintAdmin's scoped list).
+    autocomplete_fields = ["convened_by", "community", "complexes", "attending_firms", "cited_complaints"]
     date_hierarchy = "held_on"
     inlines = [ResolutionInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "cited_complaints":
+            # The complaints already cited show as the autocomplete labels them.
+            field.queryset = field.queryset.select_related("complex", "category")
+            field.label_from_instance = lambda complaint: complaint.label
+        return field
 
     def get_queryset(self, request):
         """Scoped meetings with their resolutions counted (no query per row)."""

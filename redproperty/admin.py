@@ -48,9 +48,6 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-admin.site.site_header = _("Red Property platform")
-admin.site.site_title = _("Red Property platform")
-admin.site.index_title = _("Red Property platform administration")
 
 
 def scoped_choices(admin_site, model, request):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +24,10 @@ class RedPropertyConfig(AppConfig):
         from .lockout import flag_drf_request
 
         user_locked_out.connect(flag_drf_request, dispatch_uid="redproperty.lockout.flag_drf_request")
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's site (redproperty/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; RedPropertyConfig stays this module's default
+    default_site = "redproperty.admin_site.AdminSite"
