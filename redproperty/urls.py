@@ -2,12 +2,24 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from redproperty import api
 
+
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on every door, to the static icon (its hashed name
+    changes with each release, so the redirect is temporary)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

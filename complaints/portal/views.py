@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from complaints.models import Channel, Status
 from complaints.ratelimit import (
@@ -59,18 +59,18 @@ def _add_errors(form: Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, field_errors)
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "portal/home.html")
 
 
-@require_GET
+@require_safe
 def place(request):
     """The community and complex lists for the picker's filters (an htmx partial)."""
     return render(request, "portal/_place_lists.html", {"place": place_choices(request.GET)})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
     """The report form. Refusals (bad input, honeypot, rate limit) save nothing."""
     status, refusal = 200, None
@@ -110,7 +110,7 @@ def submit(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def submitted(request):
     """The tracking code of the report just filed in this session, big and readable."""
     code = request.session.get(SUBMITTED_SESSION_KEY)
@@ -120,7 +120,7 @@ def submitted(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     """Look a report up by its code and phone tail (POST, so the tail stays out of URLs and logs).
     An unknown code and a wrong tail get the same answer, and count towards locking the code."""
@@ -175,7 +175,7 @@ def _can_give_feedback(complaint) -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def complaint_detail(request, code):
     """The status page: status, who handles it, expected dates, public timeline; with full
     access also the description and photos; once resolved, the rating and "not fixed" forms."""

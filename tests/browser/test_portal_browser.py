@@ -106,3 +106,32 @@ def test_report_without_javascript(live_server, new_page, world, category):
     page.click("text=See your report now")
     expect(page.locator("#complaint-status")).to_have_text("Submitted")
     track_and_rate(new_page, live_server, code, java_script_enabled=False)
+
+
+def test_filters_survive_a_report_sent_back_with_an_error(live_server, new_page, world, category):
+    page = new_page(**PHONE)
+    page.goto(f"{live_server.url}/portal/new/")
+    page.select_option("#f-subdistrict", label="金马街道")
+    expect(page.locator("#f-community option")).to_have_count(2)  # "all" and 和平路社区
+    page.select_option("#f-community", label="和平路社区")
+    expect(page.locator("#id_complex optgroup option")).to_have_count(1)
+    page.select_option("#id_complex", label="和乐居")
+    page.select_option("#id_category", label="公共设施维修")
+    page.evaluate("document.getElementById('report-form').noValidate = true")  # the server's check
+    page.click("#submit-report")  # no description
+
+    expect(page.locator("#id_description")).to_be_visible()
+    assert page.locator("#f-subdistrict option:checked").inner_text() == "金马街道"
+    assert page.locator("#f-community option:checked").inner_text() == "和平路社区"
+    assert page.locator("#id_complex optgroup option").all_inner_texts() == ["和乐居"]
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/portal/", "/portal/new/", "/portal/track/"])
+def test_header_and_footer_touch_targets_are_at_least_44px_tall(live_server, new_page, world, path):
+    page = new_page(**PHONE)
+    page.goto(f"{live_server.url}{path}")
+    targets = page.locator("footer.foot a, header.top a, header.top button")
+    assert targets.count() >= 5
+    heights = {targets.nth(i).inner_text(): targets.nth(i).bounding_box()["height"] for i in range(targets.count())}
+    assert all(height >= 44 for height in heights.values()), heights

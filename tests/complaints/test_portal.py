@@ -6,8 +6,11 @@ import datetime
 import io
 import re
 import uuid
+from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -491,3 +494,71 @@ def test_no_feedback_forms_before_resolution(resident, world, category):
     assert "not possible while the complaint is" in messages_of(response)
     complaint.refresh_from_db()
     assert complaint.rating is None and complaint.status == Status.SUBMITTED
+
+
+class _ReportFormFields(HTMLParser):
+    """What a browser sends with the report form (#report-form): its own inputs, selects and
+    textareas, leaving out those that belong to another form through a `form` attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._depth, self._select = {}, 0, None
+
+    def _owned(self, attrs):
+        return attrs.get("form", "report-form" if self._depth else None) == "report-form"
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "report-form":
+            self._depth = 1
+        elif tag == "input" and self._owned(attrs) and attrs.get("name") and attrs.get("type") not in {"file", "checkbox"}:
+            self.fields[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = attrs.get("name") if self._owned(attrs) else None
+            if self._select:
+                self.fields[self._select] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._depth = 0
+        elif tag == "select":
+            self._select = None
+
+
+def _selected(html, select_id):
+    select = re.search(rf'<select id="{select_id}".*?</select>', html, re.S).group(0)
+    chosen = re.search(r'<option value="([^"]*)" selected>', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_a_report_sent_back_with_an_error_keeps_the_chosen_filters(resident, world, category):
+    """The resident narrowed the list to 金马街道 · 和平路社区, forgot the description and sent it:
+    the page comes back with the same filters and the short list, not 全部 and every complex."""
+    page = resident.get(SUBMIT, {"subdistrict": world.jinma.pk, "community": world.hepinglu.pk})
+    form = _ReportFormFields()
+    form.feed(page.content.decode())
+    sent = {**form.fields, "complex": world.heleju.pk, "category": category.pk, "description": ""}
+
+    response = resident.post(SUBMIT, sent)
+
+    html = response.content.decode()
+    assert response.status_code == 400 and "This field is required." in html
+    assert _selected(html, "f-subdistrict") == str(world.jinma.pk)
+    assert _selected(html, "f-community") == str(world.hepinglu.pk)
+    assert _selected(html, "id_complex") == str(world.heleju.pk)
+    assert "和乐居" in html and "曙光小区" not in html
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/portal/", "/portal/new/", "/portal/track/", "/portal/new/place/"])
+def test_portal_pages_answer_head_requests(resident, db, url):
+    assert resident.head(url).status_code == 200
+
+
+def test_favicon_is_served(resident, db):
+    response = resident.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = finders.find(response["Location"].removeprefix(settings.STATIC_URL))
+    assert icon and Image.open(icon).format == "ICO"
