@@ -124,14 +124,14 @@ BUILD = [
                 description, location_detail, reporter_name, reporter_phone, reporter_email, is_anonymous, status,
                 handler_level, assigned_firm_id, assigned_community_id, reject_reason, resolution_note, rating,
                 rating_comment, submitted_at, accepted_at, resolved_at, reopened_count, due_response_at,
-                due_resolve_at, escalation_count)
+                due_resolve_at, escalation_count, media_url)
             SELECT t.at, t.at, 'B' || lpad(i::text, 10, '0'), t.complex_id, %(category)s, 'portal', '楼道灯坏了', '',
                    '', '', '', false, t.status, 'firm', 1 + t.complex_id %% %(firms)s,
                    1 + t.complex_id %% %(communities)s, CASE WHEN t.status = 'rejected' THEN '不属于物业范围' ELSE '' END,
                    '', CASE WHEN t.status = 'closed' THEN 1 + i %% 5 END, '', t.at,
                    CASE WHEN t.status <> 'submitted' THEN t.at + make_interval(hours => i %% 30) END,
                    CASE WHEN t.status IN ('resolved', 'closed') THEN t.at + interval '3 days' END,
-                   CASE WHEN i %% 50 = 0 THEN 1 ELSE 0 END, t.at + interval '24 hours', t.at + interval '7 days', 0
+                   CASE WHEN i %% 50 = 0 THEN 1 ELSE 0 END, t.at + interval '24 hours', t.at + interval '7 days', 0, ''
             FROM (SELECT i, 1 + (i::bigint * 7919) %% %(contracts)s AS complex_id,
                          TIMESTAMPTZ '2026-06-30 16:00+00' + make_interval(secs => (i * 7.77)::int %% 7948800) AS at,
                          (ARRAY['submitted', 'accepted', 'in_progress', 'resolved', 'closed', 'closed', 'closed',

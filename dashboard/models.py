@@ -51,3 +51,61 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == ExportStatus.DONE else (int(self.done * 100 / self.total) if self.total else 0)
+
+
+class StoredMonth(models.Model):
+    """A closed month whose complaint counts and median times the dashboard has stored
+    (`dashboard.snapshots.month_store`): its pages read them instead of scanning the month's
+    complaints again. Months not stored are counted live."""
+
+    period = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    stored_at = models.DateTimeField(_("stored at"))
+
+    class Meta:
+        verbose_name = _("stored dashboard month")
+        verbose_name_plural = _("stored dashboard months")
+        ordering = ["-period"]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m}"
+
+
+class MonthlyComplaintCount(models.Model):
+    """Complaints received in a closed month (duplicates excluded) per community, category and
+    channel, as they stood when the month was stored."""
+
+    period = models.DateField(_("month"))
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("community"))
+    category = models.ForeignKey("complaints.Category", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=20)
+    received = models.PositiveIntegerField(_("received"))
+
+    class Meta:
+        verbose_name = _("monthly complaint count")
+        verbose_name_plural = _("monthly complaint counts")
+        constraints = [models.UniqueConstraint(fields=["period", "community", "category", "channel"],
+                                               name="monthly_complaint_count_unique")]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.community_id} {self.category_id} {self.channel}: {self.received}"
+
+
+class MonthlyMedian(models.Model):
+    """The median times to accept and to resolve of the complaints received in a closed month,
+    for the district, each subdistrict and each community, as they stood when stored."""
+
+    period = models.DateField(_("month"))
+    level = models.CharField(_("level"), max_length=20)  # district, subdistrict or community
+    place_id = models.PositiveBigIntegerField(_("place id"))
+    accept = models.DurationField(_("median time to accept"), null=True)
+    resolve = models.DurationField(_("median time to resolve"), null=True)
+
+    class Meta:
+        verbose_name = _("monthly median times")
+        verbose_name_plural = _("monthly median times")
+        constraints = [models.UniqueConstraint(fields=["period", "level", "place_id"], name="monthly_median_unique")]
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.level} #{self.place_id}"

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, Exists, ExpressionWrapper, F, Max, OuterRef, Prefetch, Q
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -54,7 +66,11 @@ from properties.models import (
     ServiceContract,
 )
 from redproperty.overview import overview_figures
+
 from redproperty.scoping import ROLE_DISTRICT, staff_profile_of
+
+from .models import MonthlyComplaintCount, MonthlyMedian
+from .snapshots import MEDIAN_LEVELS
 
 LEVELS = ("district", "subdistrict", "community", "complex")
 MODELS = {"district": District, "subdistrict": Subdistrict, "community": Community, "complex": ResidentialComplex}
@@ -284,10 +300,12 @@ def rates_history(user, place: Place, months: list[datetime.date]) -> dict[datet
     return {month: rates_sum(by_month[month]) if month in by_month else None for month in months}
 
 
-def children_rates(user, place: Place, month: datetime.date, today: datetime.date) -> tuple[list[RateRow], bool]:
+def children_rates(user, place: Place, month: datetime.date, today: datetime.date,
+                   overdue: dict | None = None) -> tuple[list[RateRow], bool]:
     """The places one level below `place`, ranked by their three rates for `month`, each with
-    its complaints overdue now. Returns (rows, live?). Live this month and always for
-    complexes (no complex snapshots); stored snapshots otherwise. Three queries."""
+    its complaints overdue now (`overdue`, as overdue_by returns it, when already counted).
+    Returns (rows, live?). Live this month and always for complexes (no complex snapshots);
+    stored snapshots otherwise. Three queries (two when `overdue` is given)."""
     level = place.child_level
     places = children(user, place)
     live = _is_live(month, today) or level == "complex"
@@ -298,7 +316,8 @@ def children_rates(user, place: Place, month: datetime.date, today: datetime.dat
     else:
         by_key = {s.scope_id: s.rates for s in RatesSnapshot.objects.filter(
             period=month, scope_kind=SNAPSHOT_KIND[level], scope_id__in=[p.pk for p in places])}
-    overdue = overdue_by(user, place, level)
+    if overdue is None:
+        overdue = overdue_by(user, place, level)
     rows = [RateRow(key=p.pk, name=p.name, level=level, rates=by_key.get(p.pk, Rates()), overdue=overdue.get(p.pk, 0))
             for p in places]
     return ranked(rows), live
@@ -329,6 +348,23 @@ class FirmLists:
 
 
 def firm_lists(today: datetime.date) -> FirmLists:
+    """firm_lists_counted, kept in the cache for DASHBOARD_CACHE_SECONDS (the same for every
+    page and user: it ranks every firm of the district). One cache read when kept."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return firm_lists_counted(today)
+    key = f"dashboard:firm-lists:{today:%Y-%m-%d}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = firm_lists_counted(today)
+        cache.set(key, lists, seconds)
+    return lists
+
+
+def firm_lists_counted(today: datetime.date) -> FirmLists:
     """The district's red and black lists of firms for the last closed month, from the stored
     firm snapshots (so they do not move once published): firms with at least
     LIST_MIN_RECEIVED complaints received, ranked by `score`; the red list is the best
@@ -373,21 +409,37 @@ class MonthTable:
         return [sum(row[1][i] for row in self.rows) for i in range(len(self.columns))]
 
 
-def complaints_by_month(user, place: Place, months: list[datetime.date]) -> tuple[MonthTable, MonthTable]:
+def complaints_by_month(user, place: Place, months: list[datetime.date],
+                        stored: dict | None = None) -> tuple[MonthTable, MonthTable]:
     """Complaints received per month (duplicates excluded), by category and by channel, for the
-    given months (oldest first). Columns in order of their total, largest first. One query,
-    grouped by month, category and channel."""
-    start, end = month_bounds(months[0])[0], month_bounds(months[-1])[1]
-    rows = (
-        _place_complaints(user, place).filter(submitted_at__gte=start, submitted_at__lt=end)
-        .exclude(status=Status.DUPLICATE).order_by()
-        .values("channel", month=TruncMonth("submitted_at"), category_name=F("category__name")).annotate(n=Count("pk"))
-    )
+    given months (oldest first). Columns in order of their total, largest first. Months in
+    `stored` (see dashboard.snapshots) are read from their stored counts per community, the
+    others counted live from the complaints. Two queries (one when no month is stored, or
+    when every month is), each grouped by month, category and channel."""
+    stored = stored or {}
     counts = {"category": defaultdict(lambda: defaultdict(int)), "channel": defaultdict(lambda: defaultdict(int))}
-    for row in rows:
-        month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
-        counts["category"][month][row["category_name"]] += row["n"]
-        counts["channel"][month][row["channel"]] += row["n"]
+    kept = [m for m in months if m in stored]
+    if kept:
+        # A stored count has its community as a complex has: the same path to the place.
+        rows = (MonthlyComplaintCount.objects.filter(place.complexes_q(), period__in=kept)
+                .order_by().values("period", "channel", category_name=F("category__name")).annotate(n=Sum("received")))
+        for row in rows:
+            counts["category"][row["period"]][row["category_name"]] += row["n"]
+            counts["channel"][row["period"]][row["channel"]] += row["n"]
+    live = [m for m in months if m not in stored]
+    if live:
+        start, end = month_bounds(live[0])[0], month_bounds(live[-1])[1]
+        rows = (
+            _place_complaints(user, place).filter(submitted_at__gte=start, submitted_at__lt=end)
+            .exclude(status=Status.DUPLICATE).order_by()
+            .values("channel", month=TruncMonth("submitted_at"), category_name=F("category__name")).annotate(n=Count("pk"))
+        )
+        for row in rows:
+            month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
+            if month in stored:
+                continue
+            counts["category"][month][row["category_name"]] += row["n"]
+            counts["channel"][month][row["channel"]] += row["n"]
     return _month_table(counts["category"], months, {}), _month_table(counts["channel"], months, dict(Channel.choices))
 
 
@@ -424,9 +476,14 @@ def _median(queryset, expression) -> datetime.timedelta | None:
     return (low + high) / 2
 
 
-def median_times(user, place: Place, month: datetime.date) -> dict:
+def median_times(user, place: Place, month: datetime.date, stored: dict | None = None) -> dict:
     """Median time from submission to acceptance, and to resolution, of the complaints
-    received in `month` that were accepted / resolved. Two queries on PostgreSQL, four elsewhere."""
+    received in `month` that were accepted / resolved. For a month in `stored` (see
+    dashboard.snapshots) the stored medians: one query. Otherwise counted live: two queries
+    on PostgreSQL, four elsewhere."""
+    if stored and month in stored and place.level in MEDIAN_LEVELS:
+        row = MonthlyMedian.objects.filter(period=month, level=place.level, place_id=place.pk).first()
+        return {"accept": row.accept if row else None, "resolve": row.resolve if row else None}
     start, end = month_bounds(month)
     received = _place_complaints(user, place).filter(submitted_at__gte=start, submitted_at__lt=end)
     accepted = received.filter(accepted_at__isnull=False)
@@ -541,7 +598,10 @@ def firm_trends(user, place: Place, quarters: list[Quarter], grade: str = "") ->
     grade in the last quarter. Two queries."""
     queryset, rollups = _evaluations(user, place)
     periods = [str(q) for q in quarters]
-    results = latest_results(queryset, periods).select_related("firm", "complex").order_by("firm__name", "complex__name")
+    results = (latest_results(queryset, periods).select_related("firm", "complex")
+               .only("firm_id", "contract_id", "complex_id", "period", "grade", "status", "total",
+                     "firm__name", "complex__name")
+               .order_by("firm__name", "complex__name"))
     table: dict = {}
     for row in results:
         key = row.firm_id if rollups else row.contract_id

@@ -62,9 +62,11 @@ SYSTEM_VIEWER = SimpleNamespace(is_superuser=True, is_active=True, is_authentica
 
 @shared_task(name="dashboard.refresh_place_figures", time_limit=10 * 60, soft_time_limit=9 * 60)
 def refresh_place_figures(outbox_id: int | None = None) -> int:
-    """Recompute this month's figures of the district page and of every subdistrict page, in
+    """Store any of the last twelve closed months not stored yet (dashboard.snapshots); then,
+    unless the cache is off (DASHBOARD_CACHE_SECONDS=0), recompute this month's figures of
+    the district page and of every subdistrict page, and the district's ranking of firms, in
     the platform's language, into the cache (see views.cached_place_context). Returns the
-    pages refreshed; 0 when the cache is off (DASHBOARD_CACHE_SECONDS=0)."""
+    pages refreshed (0 when the cache is off)."""
     from django.conf import settings
     from django.core.cache import cache
     from django.utils import translation
@@ -72,16 +74,25 @@ def refresh_place_figures(outbox_id: int | None = None) -> int:
     from communities.models import District, Subdistrict
 
     from .selectors import Place, month_of
-    from .views import place_cache_key, place_context
+    from .snapshots import months_store_missing
+    from .views import firm_rates_cache_key, place_base_context, place_cache_keys, place_month_context
+    from .selectors import firm_rates
 
+    today = timezone.localdate()
+    months_store_missing(today)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return 0
-    today = timezone.localdate()
     month = month_of(today)
     places = [Place("district", d) for d in District.objects.all()]
     places += [Place("subdistrict", s) for s in Subdistrict.objects.select_related("district")]
     with translation.override(settings.LANGUAGE_CODE):
         for place in places:
-            cache.set(place_cache_key(place, month, today), place_context(SYSTEM_VIEWER, place, month, today), seconds)
+            base_key, month_key = place_cache_keys(place, month, today)
+            base = place_base_context(SYSTEM_VIEWER, place, today)
+            cache.set_many({base_key: base, month_key: place_month_context(SYSTEM_VIEWER, place, month, today, base)},
+                           seconds)
+            if place.level == "district":
+                cache.set(firm_rates_cache_key(place, month, today),
+                          (firm_rates(SYSTEM_VIEWER, place, month, today), timezone.now()), seconds)
     return len(places)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -29,7 +30,7 @@ from properties.models import Grade
 from redproperty.overview import FIGURES
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
-from . import charts, exports, selectors
+from . import charts, exports, selectors, snapshots
 from .definitions import FIGURE_DEFINITIONS, credit_text, dimension_explanations, missing_text
 from .models import ExportJob, ExportStatus
 from .selectors import Place
@@ -61,6 +62,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["today"] = self.today
+        context["refresh_minutes"] = settings.DASHBOARD_CACHE_SECONDS // 60
         return context
 
 
@@ -104,21 +106,32 @@ class PlaceView(DashboardView):
 
 
 def place_context(user, place: Place, month, today) -> dict:
-    """Everything a place page shows for `month`, computed: the same for every user who may
-    open the page (their jurisdiction holds the whole place), so it may be cached."""
+    """Everything a place page shows for `month`, computed (see place_base_context and
+    place_month_context)."""
+    base = place_base_context(user, place, today)
+    return {**base, **place_month_context(user, place, month, today, base)}
+
+
+def place_base_context(user, place: Place, today) -> dict:
+    """What a place page shows whatever the month chosen: headline figures, complaints overdue
+    now per place one level down, twelve months of rates and of complaints by category and
+    channel, evaluation and coverage. The same for every user who may open the page (their
+    jurisdiction holds the whole place), so it may be cached. Closed months come from the
+    stored snapshots (RatesSnapshot, dashboard.snapshots); this month is counted live."""
     history_months = selectors.months_before(selectors.month_of(today), selectors.HISTORY_MONTHS)
     chart_months = history_months[1:] + [selectors.month_of(today)]
     quarters = selectors.last_quarters(today)
     last_quarter = quarters[-1]
+    stored = snapshots.stored_months(history_months)
 
     figures = selectors.place_figures(user, place)
-    rows, live = selectors.children_rates(user, place, month, today)
     history = selectors.rates_history(user, place, history_months)
-    by_category, by_channel = selectors.complaints_by_month(user, place, chart_months)
+    by_category, by_channel = selectors.complaints_by_month(user, place, chart_months, stored)
     grades = selectors.grade_distribution(user, place, quarters)
     failing, failing_count = selectors.failing_results(user, place, last_quarter)
     notices, notice_count = selectors.rectifications(user, place, last_quarter)
     coverage_rows, coverage_total = selectors.coverage(user, place)
+    overdue = selectors.overdue_by(user, place, place.child_level)
 
     month_labels = [month_label(m) for m in history_months]
     history_series = [
@@ -128,18 +141,12 @@ def place_context(user, place: Place, month, today) -> dict:
     ]
     return {
         "place": place,
+        "counted_at": timezone.now(),
+        "stored_months": stored,
         "figures": [(key, FIGURES[key], FIGURE_DEFINITIONS[key], figures[key]) for key in FIGURES],
-        "month": month,
-        "is_live": live,
-        # The places one level down partition this one: its rates are their sum.
-        "place_rates": selectors.rates_sum([row.rates for row in rows]),
         "child_level": place.child_level,
-        "rate_rows": rows,
-        "rates_chart": charts.ranking_chart(
-            _("Three rates"), [r.name for r in rows if r.rank][:15],
-            [(_("Response rate"), [r.rates.response_rate for r in rows if r.rank][:15]),
-             (_("Resolution rate"), [r.rates.resolution_rate for r in rows if r.rank][:15]),
-             (_("Satisfaction rate"), [r.rates.satisfaction_rate for r in rows if r.rank][:15])]),
+        "overdue_by": overdue,
+        "overdue": sum(overdue.values()),
         "history": [(month_label(m), h) for m, h in history.items()],
         "history_chart": charts.line_chart(_("Three rates by month"), month_labels, history_series, percent=True),
         "lists": selectors.firm_lists(today) if place.level == "district" else None,
@@ -155,8 +162,6 @@ def place_context(user, place: Place, month, today) -> dict:
             [(name, [row[1][i] for row in by_channel.rows]) for i, name in enumerate(by_channel.columns)],
             stacked=True),
         "chart_months": [month_label(m) for m in chart_months],
-        "overdue": sum(row.overdue for row in rows),
-        "medians": selectors.median_times(user, place, month),
         "quarter": last_quarter,
         "grades": grades,
         "grades_chart": charts.bar_chart(
@@ -177,23 +182,56 @@ def place_context(user, place: Place, month, today) -> dict:
     }
 
 
+def place_month_context(user, place: Place, month, today, base: dict) -> dict:
+    """What a place page shows for the chosen `month`: the three rates ranked one level down
+    (live this month, stored snapshots for closed ones) with `base`'s overdue counts, and the
+    median times (stored for stored months)."""
+    stored = base["stored_months"]
+    if month not in stored and month != selectors.month_of(today):
+        stored = snapshots.stored_months([month])
+    rows, live = selectors.children_rates(user, place, month, today, overdue=base["overdue_by"])
+    return {
+        "month": month,
+        "month_counted_at": timezone.now(),
+        "month_stored_at": stored.get(month),
+        "is_live": live,
+        # The places one level down partition this one: its rates are their sum.
+        "place_rates": selectors.rates_sum([row.rates for row in rows]),
+        "rate_rows": rows,
+        "rates_chart": charts.ranking_chart(
+            _("Three rates"), [r.name for r in rows if r.rank][:15],
+            [(_("Response rate"), [r.rates.response_rate for r in rows if r.rank][:15]),
+             (_("Resolution rate"), [r.rates.resolution_rate for r in rows if r.rank][:15]),
+             (_("Satisfaction rate"), [r.rates.satisfaction_rate for r in rows if r.rank][:15])]),
+        "medians": selectors.median_times(user, place, month, stored),
+    }
+
+
 def cached_place_context(user, place: Place, month, today) -> dict:
-    """place_context, kept in the cache for DASHBOARD_CACHE_SECONDS per place, month, day and
-    language; the `dashboard.refresh_place_figures` task recomputes the district's and the
-    subdistricts' pages of this month every few minutes, so their readers never wait."""
+    """place_context, its two parts each kept in the cache for DASHBOARD_CACHE_SECONDS: the
+    part common to every month per place, day and language, the month's part per month too.
+    The `dashboard.refresh_place_figures` task recomputes the district's and the
+    subdistricts' pages of this month every few minutes, so their readers never wait; the
+    page states when its figures were counted."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
         return place_context(user, place, month, today)
-    key = place_cache_key(place, month, today)
-    data = cache.get(key)
-    if data is None:
-        data = place_context(user, place, month, today)
-        cache.set(key, data, seconds)
-    return data
+    base_key, month_key = place_cache_keys(place, month, today)
+    found = cache.get_many([base_key, month_key])
+    base, part = found.get(base_key), found.get(month_key)
+    if base is None:
+        base = place_base_context(user, place, today)
+        cache.set(base_key, base, seconds)
+    if part is None:
+        part = place_month_context(user, place, month, today, base)
+        cache.set(month_key, part, seconds)
+    return {**base, **part, "counted_at": min(base["counted_at"], part["month_counted_at"])}
 
 
-def place_cache_key(place: Place, month, today) -> str:
-    return f"dashboard:place:{place.level}:{place.pk}:{month:%Y-%m}:{today:%Y-%m-%d}:{get_language()}"
+def place_cache_keys(place: Place, month, today) -> tuple[str, str]:
+    """The cache keys of a place page's two parts: (every month's, `month`'s)."""
+    key = f"dashboard:place:{place.level}:{place.pk}:{today:%Y-%m-%d}:{get_language()}"
+    return key, f"{key}:{month:%Y-%m}"
 
 
 class SubdistrictView(PlaceView):
@@ -226,10 +264,11 @@ class ComplexView(DashboardView):
 
 class RatesView(DashboardView):
     """The full ranking of one level (subdistricts, communities or firms) in the user's
-    jurisdiction for one month, with the red and black lists' rule."""
+    jurisdiction for one month, 100 a page, with the red and black lists' rule."""
 
     template_name = "dashboard/rates.html"
     LEVELS = ("subdistrict", "community", "firm")
+    PAGE_SIZE = 100
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -241,23 +280,57 @@ class RatesView(DashboardView):
         allowed = [lvl for lvl in self.LEVELS if lvl == "firm" or selectors.LEVELS.index(lvl) > selectors.LEVELS.index(root.level)]
         level = self.request.GET.get("level")
         level = level if level in allowed else allowed[0]
+        counted_at = None
         if level == "firm":
-            rows, live = selectors.firm_rates(user, root, month, today)
+            (rows, live), counted_at = cached_firm_rates(user, root, month, today)
         elif selectors.LEVELS.index(level) == selectors.LEVELS.index(root.level) + 1:
-            rows, live = selectors.children_rates(user, root, month, today)
+            rows, live, counted_at = cached_children_rates(user, root, month, today)
         else:  # communities of a whole district: rank them all
             rows, live = [], False
             for sub in selectors.children(user, root):
-                sub_rows, live = selectors.children_rates(user, Place("subdistrict", sub), month, today)
+                sub_rows, live, sub_counted_at = cached_children_rates(user, Place("subdistrict", sub), month, today)
+                counted_at = min(filter(None, [counted_at, sub_counted_at]), default=None)
                 rows += sub_rows
             rows = selectors.ranked(rows)
+        page = Paginator(rows, self.PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update({
-            "root": root, "level": level, "levels": allowed, "rows": rows, "is_live": live, "month": month,
+            "root": root, "level": level, "levels": allowed, "rows": page, "page": page, "is_live": live, "month": month,
+            "counted_at": counted_at or timezone.now(),
             "months": [(m, month_label(m)) for m in selectors.month_choices(today)],
             "lists": selectors.firm_lists(today),
             "list_size": selectors.LIST_SIZE, "list_min": selectors.LIST_MIN_RECEIVED,
         })
         return context
+
+
+def cached_children_rates(user, place: Place, month, today):
+    """(rows, live?, when counted) of the places one level below `place`: with the cache on,
+    the rows of the place page's cached month part (which the refresh keeps for the district
+    and the subdistricts this month); else counted on the request."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        rows, live = selectors.children_rates(user, place, month, today)
+        return rows, live, None
+    context = cached_place_context(user, place, month, today)
+    return context["rate_rows"], context["is_live"], context["counted_at"]
+
+
+def firm_rates_cache_key(place: Place, month, today) -> str:
+    return f"dashboard:firm-rates:{place.level}:{place.pk}:{month:%Y-%m}:{today:%Y-%m-%d}"
+
+
+def cached_firm_rates(user, root: Place, month, today):
+    """((rows, live?), when counted) of selectors.firm_rates. The district's ranking as staff
+    who see the whole district get it is the same for all of them: kept in the cache for
+    DASHBOARD_CACHE_SECONDS, and this month's refreshed by `dashboard.refresh_place_figures`."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds or root.level != "district" or not selectors.sees_whole_district(user):
+        return selectors.firm_rates(user, root, month, today), None
+    key = firm_rates_cache_key(root, month, today)
+    found = cache.get(key)
+    if found is None:
+        found = (selectors.firm_rates(user, root, month, today), timezone.now())
+        cache.set(key, found, seconds)
+    return found
 
 
 class FirmListView(DashboardView):
@@ -352,6 +425,28 @@ class ReportCardView(DashboardView):
 # ---------------------------------------------------------------------------
 # Complaints list and Excel exports
 # ---------------------------------------------------------------------------
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` + 1 rows (settings.DASHBOARD_COUNT_CAP; a LIMIT
+    inside the COUNT), so a list over a million complaints never counts them all; past the
+    cap it says "more than" and pages up to the cap. Narrow the filters to reach further."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = settings.DASHBOARD_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[:self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, self.cap // self.per_page) if self.capped else super().num_pages
+
+
 class ComplaintsView(DashboardView):
     """Complaints the user may see, filtered (place, status, category, channel, dates,
     overdue), 50 a page; "Export to Excel" carries the same filters."""
@@ -366,7 +461,7 @@ class ComplaintsView(DashboardView):
         form = ComplaintFilterForm(user, self.request.GET or None)
         filters = form.filters()
         queryset = exports.complaints_filtered(user, filters)
-        page = Paginator(queryset, 50).get_page(self.request.GET.get("page"))
+        page = CappedPaginator(queryset, 50).get_page(self.request.GET.get("page"))
         context.update({"form": form, "page": page, "export_query": urlencode(filters)})
         return context
 

@@ -314,6 +314,8 @@ DASHBOARD_EXPORT_ASYNC_ROWS = env.int("DASHBOARD_EXPORT_ASYNC_ROWS", default=10_
 # A district or subdistrict page's figures are kept this long in the cache (Redis in
 # production), and Celery beat recomputes this month's every 5 minutes; 0 turns it off.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Lists over the big tables count at most this many rows ("more than" past it): no full COUNT.
+DASHBOARD_COUNT_CAP = env.int("DASHBOARD_COUNT_CAP", default=10_000)
 
 # ---------------------------------------------------------------------------
 # Security (production)

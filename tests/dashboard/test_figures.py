@@ -132,3 +132,37 @@ def test_evaluation_of_the_last_quarter(district, district_officer, taihe_office
     grades = selectors.grade_distribution(taihe_officer, taihe, quarters)
     assert not grades["rollups"] and grades["rows"][-1] == ("2026Q3", [0, 0, 0, 1, 0])
     assert [t.complex_name for t in selectors.firm_trends(taihe_officer, taihe, quarters)] == ["曙光东苑"]
+
+
+def test_closed_months_are_stored_and_read_back_unchanged(district, district_officer):
+    """The refresh stores the last twelve closed months' complaint counts and median times;
+    the pages then read them (a complaint recorded later for a stored month does not move
+    them) and count only this month live."""
+    from complaints.models import Status
+    from dashboard import snapshots
+    from tests.dashboard.conftest import SHANGHAI, complaint
+
+    root = selectors.root_place(district_officer)
+    months = [SEP, OCT, NOV]
+    live = selectors.complaints_by_month(district_officer, root, months)
+    stored_months = snapshots.months_store_missing(TODAY)
+    assert stored_months[0] == datetime.date(2025, 11, 1) and stored_months[-1] == OCT and len(stored_months) == 12
+    assert snapshots.months_store_missing(TODAY) == []  # nothing missing any more
+    stored = snapshots.stored_months(months)
+    assert set(stored) == {SEP, OCT}
+    assert selectors.complaints_by_month(district_officer, root, months, stored) == live
+    # October: one complaint (太和, 曙光东苑), accepted after 1 h and resolved after 48 h.
+    one = {"accept": datetime.timedelta(hours=1), "resolve": datetime.timedelta(hours=48)}
+    for place in (root, Place("subdistrict", district.taihe), Place("community", district.shuguang)):
+        assert selectors.median_times(district_officer, place, OCT, stored) == one
+    assert selectors.median_times(district_officer, Place("subdistrict", district.jinma), OCT, stored) == {
+        "accept": None, "resolve": None}
+
+    complaint(district.shuguang_east, district.juhe, datetime.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI),
+              district.lifts, status=Status.CLOSED, accepted_after=datetime.timedelta(hours=5),
+              resolved_after=datetime.timedelta(hours=10))
+    by_category, _by_channel = selectors.complaints_by_month(district_officer, root, months, stored)
+    assert by_category.rows == live[0].rows  # October as stored: one complaint
+    assert selectors.median_times(district_officer, root, OCT, stored) == one
+    by_category, _by_channel = selectors.complaints_by_month(district_officer, root, months)
+    assert dict(by_category.rows)[OCT] == [1, 1]  # counted live: the new one too

@@ -177,14 +177,14 @@ def test_query_count_does_not_grow_with_the_number_of_complexes(as_user, distric
         complaint(place, firm, datetime.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), lifts, status=Status.SUBMITTED)
     after = {url: _queries(client, url) for url in urls}
     assert after == before
-    # The district page, 36: session and user (2); the user's profile and district (2); eight
+    # The district page, 37: session and user (2); the user's profile and district (2); eight
     # figures; the subdistricts ranked with their overdue complaints (places, grouped rates,
     # grouped overdue: 3; the district's rates and overdue count are their sums); twelve months
-    # of history (subdistricts, snapshots: 2); the red and black lists (2); complaints by
-    # category and channel (1); two medians (4); grades (2); failing results (3);
-    # rectifications (2); exit reviews (1); coverage (4).
+    # of history (subdistricts, snapshots: 2); which of them are stored (1); the red and black
+    # lists (2); complaints by category and channel (1: no month stored here); two medians
+    # (4); grades (2); failing results (3); rectifications (2); exit reviews (1); coverage (4).
     # PostgreSQL takes each median in one aggregate (percentile_cont), SQLite in two queries.
-    assert list(before.values()) == ([34, 32, 32, 8, 6] if connection.vendor == "postgresql" else [36, 34, 34, 8, 6])
+    assert list(before.values()) == ([35, 33, 33, 8, 6] if connection.vendor == "postgresql" else [37, 35, 35, 8, 6])
 
 
 def test_place_figures_are_cached_and_refreshed_by_celery(as_user, district, district_officer, taihe_officer,
@@ -202,11 +202,41 @@ def test_place_figures_are_cached_and_refreshed_by_celery(as_user, district, dis
     assert _queries(client, "/dashboard/") == 5
     html = page(client, "/dashboard/").content.decode()
     assert 'id="overdue-now">2<' in html
-    # Another month is computed on demand, then kept.
-    assert _queries(client, "/dashboard/?month=2026-10") > 20
+    # Another month: only its own part is computed on demand (the part every month shares is
+    # in the cache, and the refresh stored the closed months), then kept: the five above, the
+    # subdistricts, their snapshots and the stored medians (3), the cache's write (5).
+    assert _queries(client, "/dashboard/?month=2026-10") == 13
     assert _queries(client, "/dashboard/?month=2026-10") == 5
     # A subdistrict's cached page is its own, whoever reads it.
     taihe = page(as_user(taihe_officer), f"/dashboard/subdistricts/{district.taihe.pk}/").content.decode()
     assert "金马街道" not in taihe and "曙光社区" in taihe
+    # The page says when its figures were counted (the refresh ran at the frozen instant).
+    assert 'id="counted-at"' in html and "2026-11-26 10:00" in html
     settings.DASHBOARD_CACHE_SECONDS = 0
     assert refresh_place_figures() == 0
+
+
+def test_stored_months_make_a_closed_month_cheap_and_the_same(as_user, district, district_officer):
+    """Once the refresh has stored the closed months, a closed month's page reads the stored
+    counts and medians: the same figures, and fewer queries than counting them live."""
+    from dashboard.tasks import refresh_place_figures
+
+    client = as_user(district_officer)
+    live_html = page(client, "/dashboard/?month=2026-10").content.decode()
+    live_queries = _queries(client, "/dashboard/?month=2026-10")
+    refresh_place_figures()  # the cache is off here: it only stores the missing months
+    stored_html = page(client, "/dashboard/?month=2026-10").content.decode()
+    for table in ('id="median-accept"', 'id="median-resolve"', 'id="by-category"', 'id="by-channel"'):
+        assert table in live_html
+        assert live_html.split(table)[1][:400] == stored_html.split(table)[1][:400]
+    assert _queries(client, "/dashboard/?month=2026-10") < live_queries
+
+
+def test_complaints_list_counts_at_most_the_cap(as_user, district, district_officer, settings):
+    """No full COUNT over the complaints: past DASHBOARD_COUNT_CAP the list says "more than"."""
+    client = in_english(as_user(district_officer))
+    html = page(client, "/dashboard/complaints/").content.decode()
+    assert "Export 8 complaints to Excel" in html
+    settings.DASHBOARD_COUNT_CAP = 5
+    html = page(client, "/dashboard/complaints/").content.decode()
+    assert "Export more than 5 complaints to Excel" in html
