@@ -592,22 +592,37 @@ class TrendRow:
     cells: list  # one FirmEvaluation or None per quarter
 
 
-def firm_trends(user, place: Place, quarters: list[Quarter], grade: str = "") -> list[TrendRow]:
+def firm_trends(user, place: Place, quarters: list[Quarter], grade: str = "", page=None, per_page: int = 50):
     """Each firm's (district roll-ups) or each contract's (a smaller place) results over the
     quarters, one row per firm or contract, by name; with `grade`, only those with that
-    grade in the last quarter. Two queries."""
+    grade in the last quarter. Without `page`: every row (two queries). With `page` (a page
+    number): a Page of `per_page` rows, the firms or contracts paged in the database and only
+    their results read (four queries), whatever the number of firms."""
+    from django.core.paginator import Paginator
+
     queryset, rollups = _evaluations(user, place)
     periods = [str(q) for q in quarters]
-    results = (latest_results(queryset, periods).select_related("firm", "complex")
+    key = "firm_id" if rollups else "contract_id"
+    latest = latest_results(queryset, periods)
+    paged = None
+    if page is not None:
+        keys = latest.filter(period=periods[-1], grade=grade) if grade else latest
+        keys = keys.order_by("firm__name", "complex__name", key).values_list(key, "firm__name", "complex__name").distinct()
+        paged = Paginator(keys, per_page).get_page(page)
+        latest = latest.filter(**{f"{key}__in": [k for k, _f, _c in paged.object_list]})
+    results = (latest.select_related("firm", "complex")
                .only("firm_id", "contract_id", "complex_id", "period", "grade", "status", "total",
                      "firm__name", "complex__name")
                .order_by("firm__name", "complex__name"))
     table: dict = {}
     for row in results:
-        key = row.firm_id if rollups else row.contract_id
-        entry = table.setdefault(key, TrendRow(row.firm_id, row.firm.name, row.complex.name if row.complex_id else "",
-                                               [None] * len(periods)))
+        entry = table.setdefault(getattr(row, key), TrendRow(row.firm_id, row.firm.name,
+                                                             row.complex.name if row.complex_id else "",
+                                                             [None] * len(periods)))
         entry.cells[periods.index(row.period)] = row
+    if paged is not None:
+        paged.object_list = [table[k] for k, _f, _c in paged.object_list if k in table]
+        return paged
     rows = list(table.values())
     if grade:
         rows = [r for r in rows if r.cells[-1] is not None and r.cells[-1].grade == grade]

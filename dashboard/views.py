@@ -310,8 +310,11 @@ def cached_children_rates(user, place: Place, month, today):
     if not settings.DASHBOARD_CACHE_SECONDS:
         rows, live = selectors.children_rates(user, place, month, today)
         return rows, live, None
-    context = cached_place_context(user, place, month, today)
-    return context["rate_rows"], context["is_live"], context["counted_at"]
+    part = cache.get(place_cache_keys(place, month, today)[1])  # the month's part holds the rows
+    if part is None:
+        part = cached_place_context(user, place, month, today)
+        return part["rate_rows"], part["is_live"], part["counted_at"]
+    return part["rate_rows"], part["is_live"], part["month_counted_at"]
 
 
 def firm_rates_cache_key(place: Place, month, today) -> str:
@@ -347,8 +350,7 @@ class FirmListView(DashboardView):
         quarters = selectors.last_quarters(self.today)
         grade = self.request.GET.get("grade", "")
         grade = grade if grade in Grade.values else ""
-        rows = selectors.firm_trends(self.request.user, root, quarters, grade)
-        page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
+        page = selectors.firm_trends(self.request.user, root, quarters, grade, page=self.request.GET.get("page") or 1)
         context.update({"quarters": quarters, "page": page, "grade": grade, "grades": Grade.choices,
                         "rollups": root.level == "district" and selectors.sees_whole_district(self.request.user)})
         return context
