@@ -68,8 +68,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     "firm": {
         "communities": {"residentialcomplex": _VIEW, "ownerscommittee": _VIEW, "community": _VIEW},
+        # Inspections: the results of the firm's own service, read-only (scoping.firm_dated_by).
         "properties": {"propertyfirm": _VIEW, "servicecontract": _VIEW, "creditevent": _VIEW,
-                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW},
+                       "firmevaluation": _VIEW, "evaluationconsequence": _VIEW, "inspection": _VIEW},
         "partybranches": {"crossappointment": _VIEW, "jointmeeting": _VIEW, "meetingresolution": _VIEW},
         "complaints": {"category": _VIEW, "complaint": ("view", "change"),
                        "complaintevent": _VIEW, "attachment": _VIEW, "replytemplate": _ALL},

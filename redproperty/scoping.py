@@ -14,7 +14,7 @@ those paths; nothing else in the code base filters by jurisdiction.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 ROLE_DISTRICT = "district"
 ROLE_SUBDISTRICT = "subdistrict"
@@ -68,6 +68,10 @@ class JurisdictionQuerySet(models.QuerySet):
                           or None when firm staff see none of it;
       district_lookup  -- path to District, used for district staff in place of the
                           community path (for records above or outside communities).
+      firm_dated_by    -- for records a firm reaches through a complex's contracts: the record's
+                          date field. Firm staff then see only records dated within one of
+                          their serving contracts at that complex (their own results, not
+                          those of the firm that served the complex before).
     Lookups crossing a to-many relation are applied as `pk__in` sub-queries, so results
     never repeat rows.
     """
@@ -75,6 +79,7 @@ class JurisdictionQuerySet(models.QuerySet):
     community_lookup: str | None = None
     firm_lookup: str | None = None
     district_lookup: str | None = None
+    firm_dated_by: str | None = None
     # Records whose (nullable) first step towards a community is empty concern the district
     # as a whole (a firm-wide credit event, a firm's evaluation roll-up): district staff see them.
     district_sees_unplaced: bool = False
@@ -92,6 +97,10 @@ class JurisdictionQuerySet(models.QuerySet):
                 # it; the same filter() call keeps both conditions on one contract row.
                 contract = self.firm_lookup[: -len("firm")]
                 q &= Q(**{f"{contract}status__in": SERVING_CONTRACT_STATUSES})
+                if self.firm_dated_by:
+                    dated = F(self.firm_dated_by)
+                    q &= Q(**{f"{contract}start_date__lte": dated}) & (
+                        Q(**{f"{contract}end_date__isnull": True}) | Q(**{f"{contract}end_date__gte": dated}))
             return q
         if role == ROLE_DISTRICT:
             if self.district_lookup is not None:

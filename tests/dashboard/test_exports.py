@@ -82,8 +82,23 @@ def test_registers_are_scoped(as_user, district, district_officer, hepinglu_work
     assert column(download(client, "/dashboard/export/firms/"), "name") == ["和平物业"]
 
 
+def test_firm_staff_export_only_their_own_inspection_results(as_user, district, juhe_firm_staff):
+    """巨和物业 serves 曙光东苑 since 2024: its inspections there since then, nothing older, nothing
+    of 曙光小区 (no contract) or of 和乐居 (和平物业)."""
+    import datetime
+
+    from tests import factories as f
+
+    f.InspectionFactory(complex=district.shuguang_east, inspected_on=datetime.date(2026, 9, 10), inspector="巨和期间")
+    f.InspectionFactory(complex=district.shuguang_east, inspected_on=datetime.date(2023, 6, 1), inspector="前任期间")
+    f.InspectionFactory(complex=district.shuguang_complex, inspector="曙光小区")
+    f.InspectionFactory(complex=district.heleju, inspector="和平物业期间")
+    rows = download(in_english(as_user(juhe_firm_staff)), "/dashboard/export/inspections/")
+    assert column(rows, "inspector") == ["巨和期间"]
+
+
 def test_no_export_without_the_view_permission(as_user, district, juhe_firm_staff, outsider):
-    assert as_user(juhe_firm_staff).get("/dashboard/export/inspections/").status_code == 404
+    assert as_user(juhe_firm_staff).get("/dashboard/export/fee-collections/").status_code == 404
     assert as_user(outsider).get("/dashboard/export/complaints/").status_code == 404
     assert as_user(outsider).get("/dashboard/export/no-such-thing/").status_code == 404
 

@@ -95,8 +95,36 @@ def test_an_inspection_is_entered_and_its_firm_is_the_serving_one(world, as_user
     assert client.post("/workbench/inspections/new/", inspection_data(world)).status_code == 303
     inspection = Inspection.objects.get()
     assert (inspection.total, inspection.history.first().history_user) == (85, shuguang_worker)
-    # Firm staff hold no inspection permission in their role group (the dashboard's exports rely on it).
-    assert as_user(juhe_firm_staff).get("/workbench/inspections/new/").status_code == 403
+    # The firm sees its own results, read-only.
+    firm = as_user(juhe_firm_staff)
+    assert "王敏" in firm.get("/workbench/inspections/").content.decode()
+    assert firm.get("/workbench/inspections/new/").status_code == 403
+
+
+def test_firm_staff_see_their_own_inspection_results_and_nobody_elses(world, as_user, juhe_firm_staff):
+    """巨和物业 has served 曙光东苑 since 2024-01-01: it sees the inspections made there since,
+    not one made before its contract (another firm's service) nor one at 和乐居 (和平物业's)."""
+    own = f.InspectionFactory(complex=world.shuguang_east, inspected_on=datetime.date(2026, 9, 10), inspector="巨和期间")
+    before = f.InspectionFactory(complex=world.shuguang_east, inspected_on=datetime.date(2023, 6, 1), inspector="前任期间")
+    other = f.InspectionFactory(complex=world.heleju, inspected_on=datetime.date(2026, 9, 10), inspector="和平物业期间")
+    client = as_user(juhe_firm_staff)
+    page = client.get("/workbench/inspections/").content.decode()
+    assert "巨和期间" in page and "前任期间" not in page and "和平物业期间" not in page
+    assert 'id="new-inspection"' not in page
+    # Another firm's result is a record that does not exist, in the API as in the admin.
+    assert client.get(f"/api/v1/inspections/{own.pk}/").json()["inspector"] == "巨和期间"
+    for hidden in (before, other):
+        assert client.get(f"/api/v1/inspections/{hidden.pk}/").status_code == 404
+        assert client.get(reverse("admin:properties_inspection_change", args=[hidden.pk])).status_code == 302
+    assert [row["id"] for row in client.get("/api/v1/inspections/").json()["results"]] == [own.pk]
+    # Read-only everywhere: no new inspection, no change to its own.
+    assert client.post("/workbench/inspections/new/", inspection_data(world)).status_code == 403
+    assert client.patch(f"/api/v1/inspections/{own.pk}/", {"cleaning": 1}, content_type="application/json"
+                        ).status_code == 403
+    admin_change = client.post(reverse("admin:properties_inspection_change", args=[own.pk]), {"cleaning": "1"})
+    assert admin_change.status_code == 403
+    own.refresh_from_db()
+    assert (own.cleaning, Inspection.objects.count()) == (18, 3)
 
 
 @pytest.mark.parametrize("changes, field, message", [

@@ -89,7 +89,7 @@ LISTS = [
     Page("agenda", lambda r: "/workbench/agenda/", agenda_item, lambda r: r.title, NO_FIRM),
     Page("appointments", lambda r: "/workbench/appointments/", appointment, lambda r: r.person_name),
     Page("committees", lambda r: "/workbench/committees/", committee, lambda r: r.complex.name),
-    Page("inspections", lambda r: "/workbench/inspections/", inspection, lambda r: r.complex.name, NO_FIRM),
+    Page("inspections", lambda r: "/workbench/inspections/", inspection, lambda r: r.inspector),
     Page("fees", lambda r: "/workbench/fees/", lambda w, where: _complex(w, where), lambda r: r.name, NO_FIRM),
     Page("surveys", lambda r: "/workbench/surveys/", survey, lambda r: r.complex.name, NO_FIRM),
     Page("contracts", lambda r: "/workbench/contracts/", contract, lambda r: r.complex.name),
