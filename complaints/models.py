@@ -210,6 +210,17 @@ class Complaint(TimeStamped):
         return self.tracking_code
 
     @property
+    def handler(self):
+        """Who handles the complaint now, as its handling level says: the firm, the subdistrict
+        it was escalated to, or the community (select assigned_firm, escalated_to and
+        assigned_community with it)."""
+        if self.handler_level == HandlerLevel.FIRM and self.assigned_firm_id:
+            return self.assigned_firm
+        if self.handler_level == HandlerLevel.SUBDISTRICT and self.escalated_to_id:
+            return self.escalated_to
+        return self.assigned_community
+
+    @property
     def label(self) -> str:
         """"7K4M-Q2XPA · 曙光小区 · 公共设施维修": how staff pick a complaint to cite. Reads the
         complex and the category (select them with it)."""
@@ -303,7 +314,8 @@ class ComplaintEvent(models.Model):
         indexes = [models.Index(fields=["complaint", "created_at"], name="event_complaint_time_idx")]
 
     def __str__(self):
-        return f"{self.complaint} {self.action}"
+        # What happened, in the reader's language (the timeline's rows are headed by it).
+        return str(self.get_action_display())
 
 
 def attachment_path(instance, filename):
@@ -339,7 +351,8 @@ class Attachment(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.image.name
+        # Not the stored file's path: the admin heads each photo's row with it.
+        return str(_("Photo"))
 
 
 class ScopeKind(models.TextChoices):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from communities.models import Community, ResidentialComplex, Subdistrict
-from complaints.models import Attachment, Complaint, ComplaintEvent, HandlerLevel
+from complaints.models import Attachment, Complaint, ComplaintEvent
 
 
 def _int_or_none(value) -> int | None:
@@ -90,8 +90,4 @@ def complaint_for_tracking(code: str) -> Complaint | None:
 
 def handler_name(complaint: Complaint) -> str:
     """Who handles the complaint, as the resident sees it: the firm, community or subdistrict."""
-    if complaint.handler_level == HandlerLevel.FIRM and complaint.assigned_firm_id:
-        return complaint.assigned_firm.name
-    if complaint.handler_level == HandlerLevel.SUBDISTRICT and complaint.escalated_to_id:
-        return complaint.escalated_to.name
-    return complaint.assigned_community.name
+    return complaint.handler.name

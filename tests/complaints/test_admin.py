@@ -3,6 +3,7 @@ transitions through the services, masked contacts."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -267,3 +268,64 @@ def test_category_admin_lists_the_seeded_categories(db, as_user, district_office
     page = as_user(district_officer).get(reverse("admin:complaints_category_changelist")).content.decode()
 
     assert "电梯" in page and "收费与合同" in page
+
+
+def _row(page, complaint):
+    start = page.index(complaint.tracking_code)
+    return page[page.rindex("<tr", 0, start):page.index("</tr>", start)]
+
+
+def test_after_escalation_the_handler_is_the_subdistrict(world, as_user, district_officer):
+    complaint = submit(world, world.shuguang_complex)
+    assert complaint.handler_level == "community"
+    s.complaint_escalate(complaint=complaint, actor=district_officer)
+
+    row = _row(as_user(district_officer).get(LIST).content.decode(), complaint)
+
+    assert '<td class="field-handler_level">街道</td>' in row
+    assert '<td class="field-handler">太和街道</td>' in row and "曙光社区" not in row
+
+
+def test_the_list_keeps_long_names_on_one_line_whole_in_their_title(world, as_user, district_officer):
+    firm = f.FirmFactory(name="昆明市官渡区巨和物业服务有限责任公司", credit_code=f.credit_code(9100))
+    complaint = f.ComplaintFactory(complex=world.shuguang_east, handler_level="firm", assigned_firm=firm,
+                                   submitted_at=datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC))
+
+    page = as_user(district_officer).get(LIST).content.decode()
+    row = _row(page, complaint)
+
+    shown = re.search(r'<td class="field-handler"><span title="昆明市官渡区巨和物业服务有限责任公司">([^<]*)</span>', row)
+    assert shown and shown.group(1).startswith("昆明市官渡区") and len(shown.group(1)) <= 8
+    assert '<td class="field-submitted_column">2026-11-30 14:05</td>' in row  # Beijing time
+    assert "#result_list td, #result_list th { white-space: nowrap; }" in page
+
+
+def test_the_timeline_reads_in_the_users_language(two, as_user, shuguang_worker):
+    shuguang, _ = two
+    s.complaint_accept(complaint=shuguang, actor=shuguang_worker)
+    client = as_user(shuguang_worker)
+
+    chinese = client.get(change_url(shuguang)).content.decode()
+    english = in_english(client).get(change_url(shuguang)).content.decode()
+
+    for page, submitted, accepted in [(chinese, "已提交", "已受理"), (english, "Submitted", "Accepted")]:
+        timeline = page[page.index('id="events-group"'):page.index('id="attachments-group"')]
+        headings = [heading.strip() for heading in re.findall(r'<td class="original">\s*<p>([^<]*)', timeline)]
+        assert headings == [submitted, accepted]
+        assert f"{shuguang.tracking_code} submit" not in page and f"{shuguang.tracking_code} accept" not in page
+
+
+def test_photos_show_as_thumbnails(world, as_user, shuguang_worker):
+    from tests.complaints.photo_files import image_bytes, upload
+
+    from complaints.photos import clean_photo
+
+    complaint = s.complaint_submit(complex=world.shuguang_complex, category=Category.objects.get(code="other"),
+                                   description="楼道灯坏了", photos=[clean_photo(upload(image_bytes("JPEG")))])
+    photo = complaint.attachments.get()
+
+    page = in_english(as_user(shuguang_worker)).get(change_url(complaint)).content.decode()
+
+    assert (f'<a href="{photo.image.url}" target="_blank" rel="noopener"><img class="complaint-photo" '
+            f'src="{photo.image.url}" alt="Photo" width="96" height="96" loading="lazy"></a>') in page
+    assert photo.image.name not in page.replace(photo.image.url, "")  # no file path as text
