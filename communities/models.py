@@ -178,20 +178,29 @@ class ResidentialComplexQuerySet(JurisdictionQuerySet):
     firm_lookup = "contracts__firm"
 
     def with_two_way_entry(self):
-        """Annotate `has_two_way_entry`: an active cross-appointment in each direction.
+        """Annotate `has_two_way_entry` (the article's 双向进入、交叉任职, its 806): an active
+        cross-appointment in each direction between the party organisation and a property
+        firm; and `has_committee_cross_appointment`: the same with the owners' committee as
+        the other side, which is a figure of its own.
 
-        Two correlated EXISTS sub-queries; no extra round trip."""
+        Four correlated EXISTS sub-queries; no extra round trip."""
         from django.apps import apps
 
         appointment = apps.get_model("partybranches", "CrossAppointment")
         active = appointment.objects.active().filter(complex=OuterRef("pk"))
+        with_firm, with_committee = active.filter(firm__isnull=False), active.filter(owners_committee__isnull=False)
         return self.annotate(
-            _into_counterpart=Exists(active.filter(direction="to_counterpart")),
-            _into_community=Exists(active.filter(direction="to_community")),
+            _into_firm=Exists(with_firm.filter(direction="to_counterpart")),
+            _from_firm=Exists(with_firm.filter(direction="to_community")),
+            _into_committee=Exists(with_committee.filter(direction="to_counterpart")),
+            _from_committee=Exists(with_committee.filter(direction="to_community")),
         ).annotate(
             has_two_way_entry=models.ExpressionWrapper(
-                Q(_into_counterpart=True) & Q(_into_community=True), output_field=models.BooleanField()
-            )
+                Q(_into_firm=True) & Q(_from_firm=True), output_field=models.BooleanField()
+            ),
+            has_committee_cross_appointment=models.ExpressionWrapper(
+                Q(_into_committee=True) & Q(_from_committee=True), output_field=models.BooleanField()
+            ),
         )
 
     def two_way_entry(self):

@@ -10,8 +10,11 @@ FIGURE_DEFINITIONS = {
     "residential_party_branches": gettext_lazy("Party organisations of the kind residential-area party branch."),
     "complexes": gettext_lazy("Residential complexes (小区) in the register."),
     "complexes_with_two_way_entry": gettext_lazy(
-        "Complexes where the community party organisation has an active appointment into the firm or owners' "
-        "committee and a firm or committee party member has one into the community party organisation, today."),
+        "Complexes where the community party organisation has an active appointment into a property firm and a "
+        "firm's party member has one into the community party organisation, today (the article's two-way entry)."),
+    "complexes_with_committee_cross_appointment": gettext_lazy(
+        "Complexes where the community party organisation and the owners' committee each have an active "
+        "appointment on the other side, today (not counted as two-way entry)."),
     "red_projects_district": gettext_lazy("Red property projects designated at district level."),
     "red_projects_city": gettext_lazy("Red property projects designated at city level."),
     "service_centres_district": gettext_lazy("District property-industry party-mass service centres."),

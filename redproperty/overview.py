@@ -20,6 +20,7 @@ FIGURES = {
     "residential_party_branches": _("Residential-area party branches"),
     "complexes": _("Residential complexes"),
     "complexes_with_two_way_entry": _("Complexes with two-way entry and cross-appointment"),
+    "complexes_with_committee_cross_appointment": _("Complexes with cross-appointment with the owners' committee"),
     "red_projects_district": _("District-level red property projects"),
     "red_projects_city": _("City-level red property projects"),
     "service_centres_district": _("District property-industry party-mass service centres"),
@@ -67,7 +68,8 @@ def overview_figures(user=None, *, subdistrict=None, community=None) -> dict[str
         return within(queryset, subdistrict=subdistrict, community=community)
 
     complexes = scoped(ResidentialComplex).with_two_way_entry().aggregate(
-        complexes=Count("pk"), complexes_with_two_way_entry=Count("pk", filter=Q(has_two_way_entry=True))
+        complexes=Count("pk"), complexes_with_two_way_entry=Count("pk", filter=Q(has_two_way_entry=True)),
+        complexes_with_committee_cross_appointment=Count("pk", filter=Q(has_committee_cross_appointment=True)),
     )
     projects = scoped(RedPropertyProject).aggregate(
         red_projects_district=Count("pk", filter=Q(level=ProjectLevel.DISTRICT)),

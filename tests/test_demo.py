@@ -30,9 +30,10 @@ from communities.models import (
     ResidentialComplex,
 )
 from complaints.models import Complaint, RatesSnapshot, ScopeKind, Status
-from partybranches.models import JointMeeting
+from partybranches.models import CrossAppointment, Direction, JointMeeting
 from properties.models import FeeCollection, Inspection, PropertyFirm, SatisfactionSurvey, ServiceContract
 from redproperty.demo import STEPS, DemoContext
+from redproperty.demo.places import SUBDISTRICTS
 from redproperty.demo.accounts import PASSWORD
 
 RUN_AT = datetime.datetime(2026, 12, 1, 2, 11, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -100,7 +101,7 @@ def test_overview_table_lists_every_figure_in_english(demo):
         call_command("overview", stdout=out)
     lines = out.getvalue().splitlines()
 
-    assert len(lines) == 11
+    assert len(lines) == 12
     assert lines[0].split() == ["Communities", "99"]
     assert lines[3].split()[-1] == "806"
 
@@ -261,3 +262,80 @@ def test_the_monthly_rates_snapshots_of_the_demo_year_are_stored(demo, client):
     assert signs_in(client, "district", PASSWORD)
     page = client.get("/admin/complaints/ratessnapshot/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "0 monthly rates snapshots" not in page and "2026" in page
+
+
+# Dates that name what is planned, not what happened: deadlines, ends of terms and contracts.
+PLANNED = {
+    "communities.OwnersCommittee.term_end", "communities.CommitteeElection.due_on",
+    "communities.CommitteeElection.meeting_on", "properties.ServiceContract.end_date",
+    "properties.DeadlineReminder.ends_on", "partybranches.CrossAppointment.end_date",
+    "partybranches.MeetingResolution.due_on", "complaints.Complaint.due_response_at",
+    "complaints.Complaint.due_resolve_at", "integrations.ApiKey.expires_at",
+}
+
+
+def test_nothing_the_demo_makes_lies_after_the_moment_it_runs(demo):
+    """Run at 02:11 on 1 December in Shanghai (18:11 UTC the day before): no record of anything
+    that happened is dated later, in local time or in UTC."""
+    from django.db import models
+    from django.db.models import Max
+
+    late = {}
+    # The demo's records (the categories, the scheme and the schedules come from the migrations).
+    made_by_migrations = {"complaints.Category", "properties.EvaluationScheme"}
+    for model in [model for app in ("auth", "communities", "properties", "partybranches", "complaints")
+                  for model in apps.get_app_config(app).get_models() if model._meta.label not in made_by_migrations]:
+        for field in model._meta.concrete_fields:
+            label = f"{model._meta.label}.{field.name}"
+            if not isinstance(field, models.DateField) or label in PLANNED:
+                continue
+            latest = model._base_manager.aggregate(latest=Max(field.name))["latest"]
+            if latest is None:
+                continue
+            limit = RUN_AT if isinstance(field, models.DateTimeField) else RUN_AT.date()
+            if latest > limit:
+                late[label] = latest
+    assert late == {}
+    assert Complaint.objects.filter(submitted_at__gte=RUN_AT - datetime.timedelta(days=1)).exists()
+
+
+def _complexes_cross_appointed(**counterpart) -> set[int]:
+    """Complexes with an appointment in force today in each direction with that kind of counterpart,
+    counted from the rows (not through the QuerySet method the figure uses)."""
+    today = RUN_AT.date()
+    directions: dict[int, set] = {}
+    for complex_id, direction, start, end in CrossAppointment.objects.filter(**counterpart).values_list(
+            "complex_id", "direction", "start_date", "end_date"):
+        if start <= today and (end is None or end >= today):
+            directions.setdefault(complex_id, set()).add(direction)
+    return {pk for pk, found in directions.items() if found == {Direction.TO_COUNTERPART, Direction.TO_COMMUNITY}}
+
+
+def test_the_806_counts_party_organisations_and_property_firms_only(demo):
+    figures = overview_json()
+    with_firms = _complexes_cross_appointed(firm__isnull=False)
+    with_committees = _complexes_cross_appointed(owners_committee__isnull=False)
+
+    assert figures["complexes_with_two_way_entry"] == len(with_firms) == 806
+    assert figures["complexes_with_committee_cross_appointment"] == len(with_committees) > 0
+    assert set(ResidentialComplex.objects.two_way_entry().values_list("pk", flat=True)) == with_firms
+    # 曙光小区 is run without a firm: its cross-appointments are with its owners' committee.
+    shuguang = ResidentialComplex.objects.get(name="曙光小区").pk
+    assert shuguang in with_committees and shuguang not in with_firms
+
+
+def test_the_articles_communities_stay_in_their_subdistricts(demo):
+    placed = dict(Community.objects.values_list("name", "subdistrict__name"))
+    # The article: 太和街道 and 金马街道 piloted it, with 曙光社区 and 和平路社区 (和乐居).
+    assert placed["曙光社区"] == "太和街道"
+    assert placed["和平路社区"] == "金马街道"
+
+
+def test_invented_communities_carry_no_real_places_name(demo):
+    article = {"曙光社区", "东华路社区", "和平路社区", "关上中心区社区", "银海社区", "幸福邻里社区", "世纪城社区"}
+    places = {name.removesuffix("街道") for _code, name, _n in SUBDISTRICTS} | {
+        "海埂", "梁家河", "螺蛳湾", "大树营", "世博", "滇池", "金汁河", "十里铺", "羊方凹", "菊花", "官渡", "昆明"}
+    invented = set(Community.objects.values_list("name", flat=True)) - article
+
+    assert len(invented) == 99 - len(article)
+    assert not {name for name in invented if any(place in name for place in places)}

@@ -57,21 +57,25 @@ def register(world):
 
 DISTRICT = {
     "communities": 2, "residential_party_branches": 3, "complexes": 3, "complexes_with_two_way_entry": 2,
+    "complexes_with_committee_cross_appointment": 0,
     "red_projects_district": 1, "red_projects_city": 1, "service_centres_district": 1, "service_centres_complex": 2,
     "firms": 2, "owners_committees": 2, "red_owners_committees": 1,
 }
 SHUGUANG = {
     "communities": 1, "residential_party_branches": 2, "complexes": 2, "complexes_with_two_way_entry": 1,
+    "complexes_with_committee_cross_appointment": 0,
     "red_projects_district": 1, "red_projects_city": 0, "service_centres_district": 0, "service_centres_complex": 1,
     "firms": 1, "owners_committees": 1, "red_owners_committees": 1,
 }
 HEPINGLU = {
     "communities": 1, "residential_party_branches": 1, "complexes": 1, "complexes_with_two_way_entry": 1,
+    "complexes_with_committee_cross_appointment": 0,
     "red_projects_district": 0, "red_projects_city": 1, "service_centres_district": 0, "service_centres_complex": 1,
     "firms": 1, "owners_committees": 1, "red_owners_committees": 0,
 }
 JUHE = {  # what 巨和物业 serves: 曙光东苑 only
     "communities": 1, "residential_party_branches": 0, "complexes": 1, "complexes_with_two_way_entry": 1,
+    "complexes_with_committee_cross_appointment": 0,
     "red_projects_district": 1, "red_projects_city": 0, "service_centres_district": 0, "service_centres_complex": 0,
     "firms": 1, "owners_committees": 0, "red_owners_committees": 0,
 }

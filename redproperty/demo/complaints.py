@@ -207,7 +207,10 @@ def _overdue(c, rng, now, move):
     deadline = c.due_response_at if c.status == Status.SUBMITTED and c.due_response_at < now else c.due_resolve_at
     if deadline >= now:
         return
-    c.overdue_at = deadline + datetime.timedelta(minutes=rng.randint(1, 15))
+    marked = deadline + datetime.timedelta(minutes=rng.randint(1, 15))  # by the next sweep
+    if marked > now:
+        return
+    c.overdue_at = marked
     move(Action.OVERDUE, c.status, c.overdue_at, is_public=False)
     at = c.overdue_at
     if c.handler_level == HandlerLevel.FIRM:

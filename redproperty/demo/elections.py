@@ -75,7 +75,7 @@ def build(ctx):
     ElectionCandidate.objects.bulk_create(row for b in built for row in b[2])
     CommitteeElectionEvent.objects.bulk_create(
         CommitteeElectionEvent(election=election, action=action, from_status=src, to_status=dst, note=note,
-                               created_at=_at(day))
+                               created_at=min(_at(day), ctx.now))  # today's 10:00 may be yet to come
         for election, b in zip(elections, built) for action, src, dst, day, note in b[3])
 
 

@@ -11,17 +11,17 @@ GIVEN_NAMES = (
     "家兴", "德明", "光荣", "金凤", "云华", "树林", "绍华", "丽华", "顺昌",
 )
 
-# Stems for synthetic community names (“<stem>社区”).
-COMMUNITY_STEMS = (
-    "双桥", "大树营", "小街", "云秀", "东站", "西庄", "国贸", "石虎", "羊方凹", "宝海", "福保", "春城", "吴井",
-    "和谐", "金色", "彩云", "珠玑", "十里铺", "双凤", "塘双", "东郊", "南站", "前兴", "雨花", "菊花", "民航",
-    "永平", "凉亭", "金岸", "银河", "北站", "鸣泉", "螺蛳湾", "广福", "福德", "欣都", "滇池", "海埂", "明波",
-    "昌宏", "盘江", "新村", "太平", "五里", "矣六", "六甲", "阿拉", "板桥", "大板桥", "宝象", "小哨", "长坡",
-    "白龙", "小石坝", "新发", "晨光", "朝阳", "兴隆", "金星", "前进", "红星", "东风", "工人", "学府", "春苑",
-    "秀园", "金汁河", "宝丰", "紫云", "青年", "东庄", "西坝", "关兴", "世博", "星耀", "锦华", "福海", "樱花",
-    "丰宁", "金实", "顺城", "月牙塘", "和甸", "云波", "星光", "宝云", "金江", "龙泉", "梁家河", "官南", "季官",
-    "江岸", "新亚", "飞虎", "矣纳", "永胜", "云溪", "福康", "明珠",
-)
+# Synthetic community names (“<first><second>社区”): two words of good wishes, so that no
+# invented community carries the name of a real place (a neighbouring subdistrict, another
+# district, another province). The article's own communities are named in places.py.
+COMMUNITY_NAME_FIRSTS = "安康乐祥瑞欣嘉怡宁泰顺丰德仁信雅惠馨"
+COMMUNITY_NAME_SECONDS = "苑邻居晖悦源庭和"
+
+
+def community_names() -> list[str]:
+    """Every synthetic community name, in a fixed order (shuffle with the demo's rng)."""
+    return [f"{first}{second}社区" for first in COMMUNITY_NAME_FIRSTS for second in COMMUNITY_NAME_SECONDS
+            if first != second]
 
 # Parts for synthetic complex names: a stem and a suffix, by kind of housing.
 COMPLEX_STEMS = (

@@ -11,7 +11,8 @@ from communities.models import Community, ComplexType, District, ManagementMode,
 
 from . import naming
 
-TOTAL_COMPLEXES = 912
+# Enough firm-served complexes for the article's 806 with two-way entry, and a margin without.
+TOTAL_COMPLEXES = 980
 
 # (code, name, number of communities): 99 communities in all.
 SUBDISTRICTS = [
@@ -75,12 +76,12 @@ def build(ctx):
     ctx.subdistricts = {s.name: s for s in subdistricts}
 
     named = {(sub, position): name for name, sub, position in NAMED_COMMUNITIES}
-    stems = list(naming.COMMUNITY_STEMS)
-    rng.shuffle(stems)
+    invented = naming.community_names()
+    rng.shuffle(invented)
     communities = []
     for subdistrict, (_code, name, count) in zip(subdistricts, SUBDISTRICTS):
         for position in range(1, count + 1):
-            community_name = named.get((name, position)) or f"{stems.pop()}社区"
+            community_name = named.get((name, position)) or invented.pop()
             communities.append(
                 Community(
                     subdistrict=subdistrict,
@@ -117,16 +118,16 @@ def _complexes(ctx):
         yield _complex(ctx, ctx.communities[community_name], name, kind, mode, households, year)
     for community in communities:
         for _ in range(counts[community.name]):
-            kind = rng.choices((C, O, A), weights=(62, 30, 8))[0]
+            kind = rng.choices((C, O, A), weights=(68, 24, 8))[0]
             name = _complex_name(rng, kind, used_names)
             used_names.add(name)
             if kind == O:
-                mode = rng.choices((FIRM, HOSTED, SELF, NONE), weights=(30, 35, 22, 13))[0]
+                mode = rng.choices((FIRM, HOSTED, SELF, NONE), weights=(50, 27, 14, 9))[0]
                 households, year = rng.randint(40, 420), rng.randint(1978, 1999)
             elif kind == A:
                 mode, households, year = FIRM, rng.randint(500, 3000), rng.randint(2009, 2021)
             else:
-                mode = rng.choices((FIRM, SELF), weights=(96, 4))[0]
+                mode = rng.choices((FIRM, SELF), weights=(98, 2))[0]
                 households, year = rng.randint(200, 3200), rng.randint(1998, 2022)
             yield _complex(ctx, community, name, kind, mode, households, year)
 

@@ -321,12 +321,23 @@ def test_inactive_appointments_do_not_count(world, start_days, end_days):
     assert not has_two_way_entry(world.shuguang_east)
 
 
-def test_two_way_entry_through_the_owners_committee(world):
+def test_cross_appointments_with_the_owners_committee_are_not_two_way_entry_but_a_figure_of_their_own(world):
+    """The article's two-way entry is between the community party organisation and the property
+    firm; appointments with the owners' committee are counted apart."""
     committee = f.CommitteeFactory(complex=world.shuguang_complex)
     _appoint(world.shuguang_complex, Direction.TO_COUNTERPART, firm=None, owners_committee=committee)
     _appoint(world.shuguang_complex, Direction.TO_COMMUNITY, firm=None, owners_committee=committee)
-    assert has_two_way_entry(world.shuguang_complex)
-    assert list(ResidentialComplex.objects.two_way_entry()) == [world.shuguang_complex]
+    assert not has_two_way_entry(world.shuguang_complex)
+    assert list(ResidentialComplex.objects.two_way_entry()) == []
+    annotated = ResidentialComplex.objects.with_two_way_entry().get(pk=world.shuguang_complex.pk)
+    assert annotated.has_committee_cross_appointment
+
+
+def test_one_way_with_the_firm_and_the_other_with_the_committee_is_not_two_way_entry(world):
+    committee = f.CommitteeFactory(complex=world.shuguang_east)
+    _appoint(world.shuguang_east, Direction.TO_COUNTERPART, firm=world.juhe)
+    _appoint(world.shuguang_east, Direction.TO_COMMUNITY, firm=None, owners_committee=committee)
+    assert not has_two_way_entry(world.shuguang_east)
 
 
 # ---------------------------------------------------------------------------
