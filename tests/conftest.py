@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from hypothesis import settings as hypothesis_settings
 
 from communities.services import staff_user_create
@@ -25,6 +27,19 @@ PASSWORD = "test-pass-2026"
 # hypothesis's default 200 ms deadline per example fails pure functions at random.
 hypothesis_settings.register_profile("redproperty", deadline=None)
 hypothesis_settings.load_profile("redproperty")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """With SUITE_NOW set (an ISO instant, e.g. 2026-11-30T16:30:00Z) the whole run starts at that
+    instant and the clock ticks on from there: how tests/test_clock.py runs the date-dependent
+    tests at the stroke of a month in Shanghai. Unset (the usual run): the real clock."""
+    instant = os.environ.get("SUITE_NOW")
+    if not instant:
+        yield None
+        return
+    with time_machine.travel(datetime.datetime.fromisoformat(instant), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
