@@ -12,11 +12,23 @@ Integrators' clients must never get an HTML page, so:
 
 `error_for_door(request, status, message)` builds the same answers for middleware that
 refuses a request before any view runs (the request-body cap, control characters).
+
+The database out of reach (PostgreSQL restarting, a connection cut) is not a server error but
+a 503 with Retry-After, in the same shapes, and a plain Chinese page for pages:
+`DatabaseUnavailableMiddleware` answers for views, `server_error` for anything raised outside
+them (a session saved on the way out). Django closes the broken connection at the end of the
+request, and CONN_HEALTH_CHECKS (settings) replaces a persistent one that died while idle, so
+the web process serves again as soon as the database is back, without a restart.
 """
 from __future__ import annotations
 
+import logging
+import sys
+
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -29,7 +41,14 @@ CODES = {
     404: "not_found",
     413: "payload_too_large",
     500: "server_error",
+    503: "unavailable",
 }
+
+# What Django raises when the database cannot be reached or the connection broke mid-request.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+log = logging.getLogger(__name__)
 
 
 def door_of(request) -> str:
@@ -74,7 +93,36 @@ def _messages():
         404: _("Not found."),
         413: _("The request body is too large."),
         500: _("A server error occurred. It has been logged; please try again later."),
+        503: _("The service is unavailable for a moment (its database cannot be reached). "
+               "Please try again in a minute."),
     }
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 with Retry-After in the request's door's shape; for pages, a plain page."""
+    message = _messages()[503]
+    answer = error_for_door(request, 503, message)
+    if answer is None:
+        answer = render(request, "plain_message.html", {"title": _("Service unavailable"), "message": message},
+                        status=503)
+    answer["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return answer
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets a database out of reach answers 503 (see database_unavailable)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_DOWN):
+            log.warning("database unavailable for %s %s: %s", request.method, request.path, exception)
+            return database_unavailable(request)
+        return None
 
 
 def bad_request(request, exception, template_name="400.html"):
@@ -94,4 +142,6 @@ def page_not_found(request, exception, template_name="404.html"):
 
 
 def server_error(request, template_name="500.html"):
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_unavailable(request)
     return error_for_door(request, 500, _messages()[500]) or defaults.server_error(request)

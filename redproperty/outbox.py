@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 from celery.exceptions import Retry
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .celery import app
@@ -35,8 +35,14 @@ def enqueue(task_name: str, **kwargs) -> OutboxTask:
 
 
 def publish(outbox_id: int) -> bool:
-    """Try to hand one pending row to the broker. Returns True when sent; never raises."""
-    row = OutboxTask.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING).first()
+    """Try to hand one pending row to the broker. Returns True when sent; never raises for the
+    broker or the database: it runs after the caller's transaction committed, so a database lost
+    in between must not turn the saved work into an error answer (the row stays for the sweeper)."""
+    try:
+        row = OutboxTask.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING).first()
+    except DatabaseError as exc:
+        log.warning("database unavailable after commit, task #%s kept for the sweeper: %s", outbox_id, exc)
+        return False
     if row is None:
         return False
     kwargs = {**row.kwargs, "outbox_id": row.pk}
@@ -46,13 +52,20 @@ def publish(outbox_id: int) -> bool:
     try:
         app.send_task(row.task_name, kwargs=kwargs, retry=False)
     except Exception as exc:  # broker down or unreachable: the sweeper tries again
-        OutboxTask.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, last_error=str(exc)[:1000])
+        _record(row.pk, attempts=row.attempts + 1, last_error=str(exc)[:1000])
         log.warning("broker unavailable, task %s #%s kept for the sweeper", row.task_name, row.pk)
         return False
-    OutboxTask.objects.filter(pk=row.pk, status=OutboxStatus.PENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, last_error=""
-    )
+    _record(row.pk, status=OutboxStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1, last_error="")
     return True
+
+
+def _record(outbox_id: int, **fields) -> None:
+    """Note a publish attempt on a pending row; a database out of reach just skips the note (a
+    row left pending is published again, and the task's claim makes that harmless)."""
+    try:
+        OutboxTask.objects.filter(pk=outbox_id, status=OutboxStatus.PENDING).update(**fields)
+    except DatabaseError as exc:
+        log.warning("database unavailable, publish of task #%s not recorded: %s", outbox_id, exc)
 
 
 def _run_eagerly(signature) -> None:

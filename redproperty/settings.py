@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view meeting the database out of reach answers 503, not 500 (redproperty/errors.py).
+    "redproperty.errors.DatabaseUnavailableMiddleware",
     # Last: turns a sign-in refused for a lockout into the "try again at" answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -110,6 +112,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A persistent connection that died while idle (the database restarted) is replaced at the
+# start of the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two web workers and a Celery worker write to one file. WAL lets reads go on during a
     # write; IMMEDIATE takes the write lock at BEGIN, so a transaction that reads and then

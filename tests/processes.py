@@ -85,6 +85,21 @@ def migrated(env: dict, password: str = "test-pass-2026") -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+# What the portal's pages and the plain message pages need; the rest (the admin's, the
+# dashboard's, the API docs') would make collectstatic's compression take minutes.
+PAGE_STATIC_IGNORED = ("admin", "rest_framework", "drf_spectacular_sidecar", "dashboard", "workbench", "axe-core",
+                       "echarts", "*.map")
+
+
+def collected_static(env: dict, tmp_path: Path) -> dict:
+    """Collect the portal's static files into tmp_path with DEBUG off's hashed manifest (pages
+    rendered with DEBUG off need it); returns env pointed at them."""
+    env = {**env, "STATIC_ROOT": str(tmp_path / "static")}
+    ignored = [arg for pattern in PAGE_STATIC_IGNORED for arg in ("-i", pattern)]
+    manage(env, "collectstatic", "--noinput", "-v0", *ignored)
+    return env
+
+
 class Server:
     """A running gunicorn: `url`, `get()`, `post()`; requests go to 127.0.0.1 on its own port."""
 
@@ -215,8 +230,32 @@ class PrivatePostgres:
     def stop(self, mode="fast"):
         self._run(self.bin / "pg_ctl", "-D", self.data, "-w", "-m", mode, "stop", check=False)
 
+    def createdb(self, name: str):
+        self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name)
+
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+
+@contextmanager
+def private_postgres(database: str = "rp"):
+    """A started PrivatePostgres with an empty `database`, removed afterwards. Its directory is
+    made outside pytest's tmp_path, which the `postgres` user cannot enter when running as root.
+    Skips the test when the PostgreSQL server binaries are not installed."""
+    import pytest
+    import tempfile
+
+    if postgres_bin() is None:
+        pytest.skip("the PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are not installed")
+    directory = Path(tempfile.mkdtemp(prefix="rp-pg-"))
+    server = PrivatePostgres(directory).init()
+    try:
+        server.start()
+        server.createdb(database)
+        yield server
+    finally:
+        server.stop("immediate")
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class PrivateRedis:

@@ -35,6 +35,10 @@ pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True, serial
 
 REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"  # nothing listens here: a stopped broker
+# How long a worker may take: on a loaded machine a task retried with backoff (a busy SQLite
+# database) finishes minutes later, and that is still a pass; a task that fails for good ends
+# the wait at once.
+WORKER_TIMEOUT = 600.0
 
 
 def redis_url() -> str:
@@ -74,17 +78,25 @@ def worker():
     os.environ.setdefault("CELERY_SKIP_CHECKS", "1")
     app.loader.import_default_modules()
     succeeded: list[str] = []
+    seen: list[tuple[str, str]] = []  # (task, state) of every run, for the failure message
 
     def on_postrun(task=None, state=None, **kwargs):
+        seen.append((task.name, state))
         if state == "SUCCESS":
             succeeded.append(task.name)
 
-    def wait_for(*task_names, timeout=60.0):
+    def wait_for(*task_names, timeout=WORKER_TIMEOUT):
+        """True once each named task has succeeded (as often as named). A task that fails for
+        good ends the wait at once; one that is retried (a busy database under load, with
+        backoff) is waited for, up to a generous `timeout`: the outcome matters, not the time."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if all(succeeded.count(name) >= task_names.count(name) for name in task_names):
                 return True
-            time.sleep(0.1)
+            if any(name in task_names and state == "FAILURE" for name, state in seen):
+                break
+            time.sleep(0.2)
+        print(f"worker runs seen: {seen}")
         return False
 
     task_postrun.connect(on_postrun, weak=False)
