@@ -65,9 +65,12 @@ def close_unrated(outbox_id: int | None = None) -> int:
              soft_time_limit=570, **_RETRY)
 def store_rates(month: str | None = None, outbox_id: int | None = None) -> int:
     """Store the monthly RatesSnapshot of `month` ("2026-10"); by default the month just ended
-    (in Asia/Shanghai) and any of the last 12 months that has none. Returns the rows stored."""
-    if not outbox.claim(outbox_id):
-        return 0
-    if month:
-        return rates_snapshot_store(month=datetime.date.fromisoformat(f"{month}-01"))
-    return sum(rates_snapshots_store_recent().values())
+    (in Asia/Shanghai) and any of the last 12 months that has none. Returns the rows stored.
+    A message delivered twice stores once (its outbox row, or beat's task id, is claimed with
+    the work), so the month's snapshot is not replaced by a later copy."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id, task_id=store_rates.request.id, task_name=store_rates.name):
+            return 0
+        if month:
+            return rates_snapshot_store(month=datetime.date.fromisoformat(f"{month}-01"))
+        return sum(rates_snapshots_store_recent().values())

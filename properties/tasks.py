@@ -25,12 +25,13 @@ _RETRY = {
 
 @shared_task(name="properties.evaluate_quarter", time_limit=30 * 60, soft_time_limit=28 * 60, **_RETRY)
 def evaluate_quarter(period: str | None = None, outbox_id: int | None = None) -> dict:
-    """Evaluate `period` ("2026Q3"); by default the quarter just ended. Re-running replaces
-    the period's results, so a redelivered message does no harm."""
+    """Evaluate `period` ("2026Q3"); by default the quarter just ended. A message delivered
+    twice evaluates once: through the outbox its row is claimed, from beat its task id (a new
+    evaluation would replace the results and announce them again)."""
     from .evaluation import Quarter, firms_evaluate  # the top of the house: imported late
 
     with transaction.atomic():  # claimed with the work, so a failure un-claims and the retry redoes it
-        if not outbox.claim(outbox_id):
+        if not outbox.claim(outbox_id, task_id=evaluate_quarter.request.id, task_name=evaluate_quarter.name):
             return {}
         return firms_evaluate(period=period or str(Quarter.just_ended()))
 

@@ -27,6 +27,9 @@ class OutboxTask(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # A scheduled run has no row of its own until it claims its message's id (outbox.claim):
+    # the same message delivered again finds the id taken and does nothing.
+    task_id = models.CharField(_("Celery task id"), max_length=255, null=True, blank=True, unique=True)
 
     objects = OutboxTaskQuerySet.as_manager()
 

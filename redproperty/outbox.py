@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 
 from celery.exceptions import Retry
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from .celery import app
@@ -90,10 +90,23 @@ def sweep(limit: int = 500) -> int:
     return sent
 
 
-def claim(outbox_id: int | None) -> bool:
+def claim(outbox_id: int | None, task_id: str | None = None, task_name: str = "") -> bool:
     """Mark a row done, atomically. True for the first caller only; True when there is no row
-    (the task was called directly, not through the outbox)."""
+    (the task was called directly, not through the outbox).
+
+    A message with no row (beat's scheduled runs) may pass its Celery `task_id`, which a broker
+    keeps when it delivers the message again: the first claim records it as a done row, a
+    second finds it taken and gets False. Call it inside the task's transaction, so a failed
+    run (a retry keeps the id too) or a killed one leaves the id free."""
     if outbox_id is None:
+        if not task_id:
+            return True
+        try:
+            with transaction.atomic():  # a savepoint: a taken id must not spoil the task's transaction
+                OutboxTask.objects.create(task_name=task_name, task_id=task_id, status=OutboxStatus.DONE,
+                                          done_at=timezone.now())
+        except IntegrityError:
+            return False
         return True
     return bool(
         OutboxTask.objects.filter(pk=outbox_id).exclude(status=OutboxStatus.DONE).update(

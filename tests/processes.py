@@ -55,7 +55,7 @@ def base_env(tmp_path: Path, **overrides) -> dict[str, str]:
     return env
 
 
-def manage(env: dict, *args: str, timeout: int = 180) -> str:
+def manage(env: dict, *args: str, timeout: int = 900) -> str:
     result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
