@@ -114,6 +114,8 @@ def test_filters_survive_a_report_sent_back_with_an_error(live_server, new_page,
     page.select_option("#f-subdistrict", label="金马街道")
     expect(page.locator("#f-community option")).to_have_count(2)  # "all" and 和平路社区
     page.select_option("#f-community", label="和平路社区")
+    # The community's partial has come back (the subdistrict alone already narrows to one complex).
+    expect(page.locator("#report-form input[type=hidden][name=community]")).not_to_have_value("")
     expect(page.locator("#id_complex optgroup option")).to_have_count(1)
     page.select_option("#id_complex", label="和乐居")
     page.select_option("#id_category", label="公共设施维修")
