@@ -64,7 +64,10 @@ class District(TimeStamped):
         verbose_name_plural = _("districts")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{6}\Z"), name="district_code_6_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}\Z"), name="district_code_6_digits",
+                violation_error_message=_("A district code is 6 digits (GB/T 2260), e.g. 530111: enter it without spaces or letters."),
+            ),
         ]
 
     def __str__(self):
@@ -105,7 +108,10 @@ class Subdistrict(TimeStamped):
         verbose_name_plural = _("subdistricts")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{9}\Z"), name="subdistrict_code_9_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{9}\Z"), name="subdistrict_code_9_digits",
+                violation_error_message=_("A subdistrict code is 9 digits, e.g. 530111002: enter the statistics bureau's code."),
+            ),
         ]
 
     def __str__(self):
@@ -146,7 +152,10 @@ class Community(TimeStamped):
         verbose_name_plural = _("communities")
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}\Z"), name="community_code_12_digits"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{12}\Z"), name="community_code_12_digits",
+                violation_error_message=_("A community code is 12 digits, e.g. 530111002001: enter the statistics bureau's code."),
+            ),
         ]
 
     def __str__(self):
@@ -236,10 +245,14 @@ class ResidentialComplex(TimeStamped):
         verbose_name_plural = _("residential complexes")
         ordering = ["community__code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="complex_unique_name_in_community"),
+            models.UniqueConstraint(
+                fields=["community", "name"], name="complex_unique_name_in_community",
+                violation_error_message=_("This community already has a complex of this name: open that one, or tell the two apart in the name."),
+            ),
             models.CheckConstraint(
                 condition=Q(year_built__isnull=True) | Q(year_built__gte=1900, year_built__lte=2100),
                 name="complex_year_built_plausible",
+                violation_error_message=_("Enter the year built as four digits between 1900 and 2100, or leave it empty."),
             ),
         ]
         indexes = [
@@ -331,9 +344,13 @@ class OwnersCommittee(TimeStamped):
         verbose_name_plural = _("owners' committees")
         ordering = ["complex__name", "-term_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(term_end__gt=models.F("term_start")), name="committee_term_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(term_end__gt=models.F("term_start")), name="committee_term_end_after_start",
+                violation_error_message=_("The term must end after it starts: check the two dates."),
+            ),
             models.UniqueConstraint(
-                fields=["complex"], condition=Q(status="active"), name="committee_one_active_per_complex"
+                fields=["complex"], condition=Q(status="active"), name="committee_one_active_per_complex",
+                violation_error_message=_("This complex already has an owners' committee in office: end the current committee's term first."),
             ),
         ]
 
@@ -415,7 +432,8 @@ class OwnersCommitteeMember(TimeStamped):
         ordering = ["committee", "role", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["committee"], condition=Q(role="director"), name="committee_one_director"
+                fields=["committee"], condition=Q(role="director"), name="committee_one_director",
+                violation_error_message=_("A committee has one director: make the other director a deputy or a member first."),
             ),
         ]
 
@@ -485,6 +503,7 @@ class StaffProfile(TimeStamped):
         constraints = [
             models.CheckConstraint(
                 name="staff_profile_covers_its_role",
+                violation_error_message=_("Choose only what the role covers: a district for district staff, a subdistrict for subdistrict staff, a community for community staff, a firm for firm staff; leave the others empty."),
                 condition=(
                     Q(role="district", district__isnull=False, subdistrict__isnull=True, community__isnull=True, firm__isnull=True)
                     | Q(role="subdistrict", district__isnull=True, subdistrict__isnull=False, community__isnull=True, firm__isnull=True)

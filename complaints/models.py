@@ -186,16 +186,20 @@ class Complaint(TimeStamped):
         permissions = [("view_reporter_phone", _("Can see reporters' full phone numbers"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="complaint_rating_1_to_5"
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="complaint_rating_1_to_5",
+                violation_error_message=_("A rating is from 1 to 5: choose one of the five."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(reject_reason=""), name="complaint_rejection_has_reason"
+                condition=~Q(status="rejected") | ~Q(reject_reason=""), name="complaint_rejection_has_reason",
+                violation_error_message=_("Say why the complaint is not accepted."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False), name="complaint_duplicate_points_at_original"
+                condition=~Q(status="duplicate") | Q(duplicate_of__isnull=False), name="complaint_duplicate_points_at_original",
+                violation_error_message=_("A duplicate names the original complaint: choose it by its tracking code."),
             ),
             models.CheckConstraint(
-                condition=Q(due_resolve_at__gte=models.F("due_response_at")), name="complaint_due_order"
+                condition=Q(due_resolve_at__gte=models.F("due_response_at")), name="complaint_due_order",
+                violation_error_message=_("The resolution deadline cannot come before the response deadline: check the category's time limits."),
             ),
         ]
         indexes = [
@@ -385,8 +389,14 @@ class RatesSnapshot(models.Model):
         verbose_name_plural = _("monthly rates snapshots")
         ordering = ["-period", "scope_kind", "scope_id"]
         constraints = [
-            models.UniqueConstraint(fields=["period", "scope_kind", "scope_id"], name="rates_snapshot_unique"),
-            models.CheckConstraint(condition=Q(period__day=1), name="rates_snapshot_first_of_month"),
+            models.UniqueConstraint(
+                fields=["period", "scope_kind", "scope_id"], name="rates_snapshot_unique",
+                violation_error_message=_("This month's rates of this place are already stored: refresh that snapshot instead."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1), name="rates_snapshot_first_of_month",
+                violation_error_message=_("A snapshot covers a whole month: enter the first day of the month."),
+            ),
         ]
 
     def __str__(self):

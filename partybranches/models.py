@@ -381,9 +381,13 @@ class RedPropertyProject(TimeStamped):
         verbose_name_plural = _("red property projects")
         ordering = ["-year_designated", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "level"], name="redproject_unique_name_level"),
+            models.UniqueConstraint(
+                fields=["name", "level"], name="redproject_unique_name_level",
+                violation_error_message=_("A project of this name is already designated at this level: open that one, or correct the name."),
+            ),
             models.CheckConstraint(
-                condition=Q(year_designated__gte=2000, year_designated__lte=2100), name="redproject_year_plausible"
+                condition=Q(year_designated__gte=2000, year_designated__lte=2100), name="redproject_year_plausible",
+                violation_error_message=_("Enter the year designated as four digits between 2000 and 2100."),
             ),
         ]
 

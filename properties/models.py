@@ -179,7 +179,8 @@ class ServiceContract(TimeStamped):
                 violation_error_message=_("The end date must be after the start date."),
             ),
             models.CheckConstraint(
-                condition=Q(fee_standard__gte=0), name="contract_fee_not_negative"
+                condition=Q(fee_standard__gte=0), name="contract_fee_not_negative",
+                violation_error_message=_("The fee standard cannot be negative: enter 0 or more yuan per m² per month."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="terminated") | ~Q(exit_reason=""),
@@ -240,7 +241,10 @@ class FeeCollection(TimeStamped):
         verbose_name_plural = _("fee collections")
         ordering = ["-period", "complex__name"]
         constraints = [
-            models.UniqueConstraint(fields=["complex", "period"], name="fee_one_per_complex_month"),
+            models.UniqueConstraint(
+                fields=["complex", "period"], name="fee_one_per_complex_month",
+                violation_error_message=_("This complex's fee collection for this month is already recorded: correct that record instead."),
+            ),
             models.CheckConstraint(
                 condition=Q(paid_amount__lte=models.F("billed_amount")),
                 name="fee_paid_not_above_billed",
@@ -307,6 +311,7 @@ class Inspection(TimeStamped):
             models.CheckConstraint(
                 condition=Q(order_security__lte=20, equipment__lte=20, cleaning__lte=20, greening__lte=20, records__lte=20),
                 name="inspection_items_at_most_20",
+                violation_error_message=_("Each checklist item scores at most 20 points: correct the items above 20."),
             ),
         ]
         indexes = [
@@ -346,7 +351,10 @@ class SatisfactionSurvey(TimeStamped):
                 name="survey_satisfied_not_above_sample",
                 violation_error_message=_("Satisfied answers cannot exceed the sample size."),
             ),
-            models.CheckConstraint(condition=Q(sample_size__gte=1), name="survey_sample_positive"),
+            models.CheckConstraint(
+                condition=Q(sample_size__gte=1), name="survey_sample_positive",
+                violation_error_message=_("A survey asks at least one household: enter the sample size."),
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="survey_end_after_start",
@@ -415,7 +423,13 @@ class CreditEvent(TimeStamped):
         verbose_name = _("credit event")
         verbose_name_plural = _("credit events")
         ordering = ["-occurred_on"]
-        constraints = [models.CheckConstraint(condition=Q(points__gte=0), name="credit_points_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(points__gte=0), name="credit_points_not_negative",
+                violation_error_message=_(
+                    "Enter the points as a positive number: the kind of event decides whether they are added or deducted."),
+            ),
+        ]
         indexes = [
             # Evaluation: a firm's events in a quarter.
             models.Index(fields=["firm", "occurred_on"], name="credit_firm_date_idx"),
@@ -491,7 +505,10 @@ class EvaluationScheme(TimeStamped):
         verbose_name_plural = _("evaluation schemes")
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="scheme_one_active"),
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="scheme_one_active",
+                violation_error_message=_("Another evaluation scheme is in use: switch that one off first."),
+            ),
             models.CheckConstraint(
                 condition=Exact(
                     models.F("weight_basic_service") + models.F("weight_satisfaction") + models.F("weight_response")
@@ -517,7 +534,9 @@ class EvaluationScheme(TimeStamped):
                     fee_full_min__lte=100,
                 ),
                 name="scheme_fee_steps_descend",
-                violation_error_message=_("Fee-rate steps must descend: full > three quarters > half, at most 100%."),
+                violation_error_message=_(
+                    "Fee-rate steps must descend (full > three quarters > half) and the full step is at most 100 per cent: "
+                    "correct the steps."),
             ),
         ]
 
@@ -635,23 +654,30 @@ class FirmEvaluation(models.Model):
                 fields=["contract", "period", "scheme"],
                 condition=Q(contract__isnull=False),
                 name="evaluation_one_per_contract_period_scheme",
+                violation_error_message=_("This contract is already evaluated for this quarter with this scheme: run the evaluation again instead of adding one."),
             ),
             models.UniqueConstraint(
                 fields=["firm", "period", "scheme"],
                 condition=Q(contract__isnull=True),
                 name="evaluation_one_rollup_per_firm_period_scheme",
+                violation_error_message=_("This firm's roll-up for this quarter with this scheme already exists: run the evaluation again instead of adding one."),
             ),
             models.CheckConstraint(
                 condition=Q(contract__isnull=True, complex__isnull=True) | Q(contract__isnull=False, complex__isnull=False),
                 name="evaluation_contract_has_complex",
+                violation_error_message=_("An evaluation of a contract names the contract's complex; a firm's roll-up names neither: fill in both or neither."),
             ),
             models.CheckConstraint(
                 condition=(Q(status="insufficient", grade="", total__isnull=True)
                            | Q(status="scored", total__isnull=False) & ~Q(grade="")
                            | Q(status="vetoed", grade="fail")),
                 name="evaluation_grade_matches_status",
+                violation_error_message=_("The grade must match the result: a scored evaluation has a total and a grade, a vetoed one is graded fail, one with too little data has neither."),
             ),
-            models.CheckConstraint(condition=Q(period__regex=r"^\d{4}Q[1-4]$"), name="evaluation_period_format"),
+            models.CheckConstraint(
+                condition=Q(period__regex=r"^\d{4}Q[1-4]$"), name="evaluation_period_format",
+                violation_error_message=_("Enter the quarter as the year, Q and the quarter's number, e.g. 2026Q3."),
+            ),
         ]
         indexes = [
             # Consequences: the previous quarter's grade of each contract; listings by period.
@@ -708,7 +734,10 @@ class EvaluationConsequence(TimeStamped):
         verbose_name_plural = _("evaluation consequences")
         ordering = ["-period", "contract_id", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "period", "kind"], name="consequence_one_per_kind_contract_period"),
+            models.UniqueConstraint(
+                fields=["contract", "period", "kind"], name="consequence_one_per_kind_contract_period",
+                violation_error_message=_("This consequence is already recorded for this contract and quarter: open the existing one."),
+            ),
         ]
         indexes = [
             # The notifier: unsent consequences.
@@ -759,12 +788,19 @@ class DeadlineReminder(TimeStamped):
         verbose_name_plural = _("deadline reminders")
         ordering = ["ends_on"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "ends_on"], name="reminder_once_per_contract_end"),
-            models.UniqueConstraint(fields=["committee", "ends_on"], name="reminder_once_per_committee_end"),
+            models.UniqueConstraint(
+                fields=["contract", "ends_on"], name="reminder_once_per_contract_end",
+                violation_error_message=_("A reminder of this contract's end date already exists; it is sent once, so there is nothing to add."),
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "ends_on"], name="reminder_once_per_committee_end",
+                violation_error_message=_("A reminder of this committee's term end already exists; it is sent once, so there is nothing to add."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="contract_ending", contract__isnull=False, committee__isnull=True)
                 | Q(kind="committee_term_ending", contract__isnull=True, committee__isnull=False),
                 name="reminder_names_its_item",
+                violation_error_message=_("A contract reminder names the contract and a term reminder names the committee: choose the one that matches the kind."),
             ),
         ]
 

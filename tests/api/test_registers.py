@@ -418,3 +418,26 @@ def test_deleting_a_record_others_refer_to_is_a_409(world, district_officer, api
     assert client.delete(f"/api/v1/residential-complexes/{world.heleju.pk}/").status_code == 409  # has a contract
     assert client.delete(f"/api/v1/residential-complexes/{spare.pk}/").status_code == 204
     assert client.get(f"/api/v1/residential-complexes/{world.heleju.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("language, year_message, name_message", [
+    ("zh-hans", "命名年份应为2000至2100之间的四位数字。", "该级别下已有同名红色物业项目：请打开已有项目，或更正名称。"),
+    ("en", "Enter the year designated as four digits between 2000 and 2100.",
+     "A project of this name is already designated at this level: open that one, or correct the name."),
+])
+def test_a_broken_constraint_is_a_400_that_says_what_to_do_never_the_constraint_name(
+        world, district_officer, api_as, language, year_message, name_message):
+    client = api_as(district_officer)
+    client.credentials(HTTP_ACCEPT_LANGUAGE=language)
+    body = {"name": "红色物业示范点", "level": "district", "year_designated": 2025, "community": world.shuguang.pk}
+
+    too_early = client.post("/api/v1/red-property-projects/", {**body, "year_designated": 1990}, format="json")
+    assert too_early.status_code == 400, too_early.content
+    assert year_message in str(too_early.json()["errors"])
+    assert "redproject_year_plausible" not in too_early.content.decode()
+
+    assert client.post("/api/v1/red-property-projects/", body, format="json").status_code == 201
+    again = client.post("/api/v1/red-property-projects/", body, format="json")
+    assert again.status_code == 400, again.content
+    assert name_message in str(again.json()["errors"])
+    assert "redproject_unique_name_level" not in again.content.decode()

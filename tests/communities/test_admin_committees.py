@@ -161,3 +161,13 @@ def test_the_committee_page_costs_the_same_for_5_and_11_members(world, district_
         assert len(response.context["inline_admin_formsets"][0].formset.initial_forms) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_second_active_committee_says_what_to_do_in_chinese(world, district_officer, as_user):
+    f.CommitteeFactory(complex=world.shuguang_complex)
+    response = as_user(district_officer).post(ADD_URL, committee_form(world.shuguang_complex, members(5)))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "该小区已有在任业主委员会，请先结束现任委员会的任期。" in page
+    assert "committee_one_active_per_complex" not in page
+    assert OwnersCommittee.objects.count() == 1
