@@ -26,12 +26,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from properties.evaluation import Quarter
+from properties.explanations import credit_text, dimension_explanations, missing_text
 from properties.models import Grade
 from redproperty.overview import FIGURES
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
 from . import charts, exports, selectors, snapshots
-from .definitions import FIGURE_DEFINITIONS, credit_text, dimension_explanations, missing_text
+from .definitions import FIGURE_DEFINITIONS
 from .models import ExportJob, ExportStatus
 from .selectors import Place
 from .services import export_job_create

@@ -211,12 +211,12 @@ class CreditEventAdmin(ScopedModelAdmin):
 # Firm evaluation (helper E): schemes are revised, not edited; results and their
 # consequences are computed by properties/evaluation.py and only read here.
 # ---------------------------------------------------------------------------
-import json  # noqa: E402
-
-from django.utils.html import format_html  # noqa: E402
+from django.utils.html import format_html, format_html_join  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
 
 from redproperty.admin import HistoryAdmin, ScopedAdminMixin  # noqa: E402
 
+from .explanations import credit_text, dimension_explanations, missing_text  # noqa: E402
 from .models import DeadlineReminder, EvaluationConsequence, EvaluationScheme, FirmEvaluation  # noqa: E402
 from .services import scheme_revise  # noqa: E402
 
@@ -289,7 +289,28 @@ class FirmEvaluationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin
 
     @admin.display(description=_("explanation"))
     def explained(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.explanation, ensure_ascii=False, indent=2))
+        """The stored evidence in words, dimension by dimension, with the points (the API keeps
+        the structured JSON)."""
+        dimensions = dimension_explanations(obj, obj.scheme)
+        rows = format_html_join(
+            "", '<tr><th scope="row">{}</th><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>',
+            ((d["label"], "—" if d["score"] is None else d["score"], "—" if d["weight"] is None else d["weight"],
+              d["text"] or "—") for d in dimensions),
+        )
+        table = format_html(
+            '<table id="evaluation-explanation"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            gettext("Dimension"), gettext("Score"), gettext("Of"), gettext("Evidence"), rows,
+        )
+        notes = []
+        if not obj.contract_id:
+            notes.append(dimensions[0]["rollup_text"])
+        else:
+            notes.append(credit_text(obj))
+        missing = missing_text(obj)
+        if missing:
+            notes.append(gettext("Too little data to score: missing %(missing)s.") % {"missing": missing})
+        return format_html("{}{}", table, format_html_join("", "<p>{}</p>", ((note,) for note in notes)))
 
 
 @admin.register(EvaluationConsequence)

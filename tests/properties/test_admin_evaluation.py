@@ -101,7 +101,7 @@ def test_community_workers_see_only_their_own_results(world, shuguang_worker, he
     assert hidden.status_code == 302  # the admin's answer for an id that does not exist
     own = FirmEvaluation.objects.get(contract=world.juhe_contract)
     page = client.get(reverse("admin:properties_firmevaluation_change", args=[own.pk]))
-    assert page.status_code == 200 and "inspections" in page.content.decode()  # the explanation
+    assert page.status_code == 200 and "社区检查 1 次" in page.content.decode()  # the explanation
     notices = as_user(hepinglu_worker).get(reverse("admin:properties_evaluationconsequence_changelist"))
     assert list(notices.context["cl"].result_list) == [heleju_notice]
 
@@ -111,3 +111,27 @@ def test_agenda_items_are_scoped_to_their_community(world, shuguang_worker, hepi
     assert as_user(shuguang_worker).get(reverse("admin:partybranches_agendaitem_changelist")).context["cl"].result_count == 0
     response = as_user(hepinglu_worker).get(reverse("admin:partybranches_agendaitem_change", args=[item.pk]))
     assert response.status_code == 200
+
+
+def test_the_explanation_is_told_in_chinese_dimension_by_dimension_with_the_points(world, district_officer, as_user):
+    full_evidence(world.shuguang_east, item=20)
+    firms_evaluate(period="2026Q3")
+    result = FirmEvaluation.objects.get(contract=world.juhe_contract, period="2026Q3")
+    rollup = FirmEvaluation.objects.get(firm=world.juhe, contract__isnull=True, period="2026Q3")
+    client = as_user(district_officer)
+
+    page = client.get(reverse("admin:properties_firmevaluation_change", args=[result.pk])).content.decode()
+    table = page[page.index('id="evaluation-explanation"'):]
+    table = table[:table.index("</table>")]
+    for dimension in ("基础服务质量", "居民满意度", "诉求响应", "合同履约", "党建引领"):
+        assert f'<th scope="row">{dimension}</th>' in table
+    assert f'<th scope="row">基础服务质量</th><td class="num">{result.score_basic_service}</td><td class="num">{result.scheme.weight_basic_service}</td>' \
+        f"<td>社区检查 1 次，平均 100.0 分（满分 100）。</td>" in table
+    assert "奖励 0.0 分（封顶后加 0.0 分），违规扣 0.0 分，一票否决 0 次。" in page
+    for raw_key in ("average_of_100", "ratings_satisfied", "two_way_entry", "minimum_data", "&quot;source&quot;",
+                    '"source"', "<pre>"):
+        assert raw_key not in page
+
+    page = client.get(reverse("admin:properties_firmevaluation_change", args=[rollup.pk])).content.decode()
+    assert "1 个合同中 1 个评定等级（0 个数据不足，0 个一票否决）" in page
+    assert "weighted_by" not in page and "<pre>" not in page
