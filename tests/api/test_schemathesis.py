@@ -57,7 +57,8 @@ def seed_reference_data():
     state_apps = MigrationExecutor(connection).loader.project_state().apps
     seed_categories = importlib.import_module("complaints.migrations.0004_seed_categories").seed
     default_scheme = importlib.import_module("properties.migrations.0003_default_scheme").create_default_scheme
-    for step in (sync_role_groups, seed_categories, default_scheme):
+    scheme_name = importlib.import_module("properties.migrations.0007_default_scheme_chinese_name").name_in_chinese
+    for step in (sync_role_groups, seed_categories, default_scheme, scheme_name):
         step(state_apps, None)
 
 
