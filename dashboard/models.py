@@ -85,8 +85,14 @@ class MonthlyComplaintCount(models.Model):
     class Meta:
         verbose_name = _("monthly complaint count")
         verbose_name_plural = _("monthly complaint counts")
-        constraints = [models.UniqueConstraint(fields=["period", "community", "category", "channel"],
-                                               name="monthly_complaint_count_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "community", "category", "channel"], name="monthly_complaint_count_unique",
+                violation_error_message=_(
+                    "This month's count for this community, category and channel is already stored: "
+                    "let the refresh update it instead of adding one."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period:%Y-%m} {self.community_id} {self.category_id} {self.channel}: {self.received}"
@@ -105,7 +111,14 @@ class MonthlyMedian(models.Model):
     class Meta:
         verbose_name = _("monthly median times")
         verbose_name_plural = _("monthly median times")
-        constraints = [models.UniqueConstraint(fields=["period", "level", "place_id"], name="monthly_median_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "level", "place_id"], name="monthly_median_unique",
+                violation_error_message=_(
+                    "This month's median times of this place are already stored: "
+                    "let the refresh update them instead of adding them."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.period:%Y-%m} {self.level} #{self.place_id}"
