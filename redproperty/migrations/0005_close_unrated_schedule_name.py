@@ -23,6 +23,6 @@ def rename_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("redproperty", "0003_election_schedule")]
+    dependencies = [("redproperty", "0004_outbox_task_id")]
 
     operations = [migrations.RunPython(rename, rename_back)]
