@@ -173,3 +173,17 @@ def in_english(client):
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the database it started from (serialized rollback). A
+    flush without it runs post_migrate, which re-creates the content types under new ids, and
+    the next serialized test on that worker then fails to restore its own (UNIQUE constraint
+    on django_content_type)."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if {"transactional_db", "live_server"} & set(names) or (marker and marker.kwargs.get("transaction")):
+            names.append("django_db_serialized_rollback")
