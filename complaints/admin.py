@@ -1,9 +1,10 @@
 """Staff handle complaints in the admin: a scoped list with overdue rows highlighted, the
 timeline inline, and a button (with a small form where a reason or note is needed) for each
 transition, each calling complaints/services.py. Staff with `complaints.add_complaint` file a
-complaint for a resident who phoned or walked in (the add page, through complaint_submit). Phone numbers and emails are masked unless
-the user holds `complaints.view_reporter_phone`; an anonymous reporter's name is hidden from
-firm staff. Nothing here changes a status on its own."""
+complaint for a resident who phoned or walked in (the add page, through complaint_submit). The
+reporter is shown by complaints/privacy.py's one rule: phone and e-mail masked, revealed (and
+recorded) on the reveal page to holders of `complaints.view_reporter_phone`; an anonymous
+reporter's name hidden from everyone else. Nothing here changes a status on its own."""
 from __future__ import annotations
 
 from django import forms
@@ -24,13 +25,12 @@ from django.utils.translation import pgettext_lazy
 
 from properties.models import PropertyFirm
 from redproperty.admin import HistoryAdmin, ScopedModelAdmin, ScopedTabularInline
-from redproperty.scoping import ROLE_FIRM, staff_profile_of
+from redproperty.privacy import may_see_contacts
 
 from . import services
 from .models import Action, Attachment, Category, Channel, Complaint, ComplaintEvent, RatesSnapshot
 from .portal.forms import PhotosField
 
-PHONE_PERMISSION = "complaints.view_reporter_phone"
 
 
 # ---------------------------------------------------------------------------
@@ -193,10 +193,11 @@ class AttachmentInline(ReadOnlyInlineMixin, ScopedTabularInline):
 
     @admin.display(description=_("photo"))
     def photo(self, obj):
-        """A thumbnail opening the photo (served from MEDIA_URL, as the portal and workbench show it)."""
+        """A thumbnail opening the photo, through the photo view (the scoping rule), never MEDIA_URL."""
+        url = obj.get_absolute_url()
         return format_html(
             '<a href="{}" target="_blank" rel="noopener"><img class="complaint-photo" src="{}" alt="{}" width="96" '
-            'height="96" loading="lazy"></a>', obj.image.url, obj.image.url, _("Photo"))
+            'height="96" loading="lazy"></a>', url, url, _("Photo"))
 
 
 # ---------------------------------------------------------------------------
@@ -230,10 +231,6 @@ def _cut(name: str):
 def _short_time(moment):
     """"2026-11-30 14:05" in Beijing time, which stays on one line."""
     return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else "—"
-
-
-def _may_see_contacts(request) -> bool:
-    return request.user.has_perm(PHONE_PERMISSION)
 
 
 def _bulk(service, label):
@@ -271,7 +268,6 @@ class ComplaintAdmin(ScopedModelAdmin):
     date_hierarchy = "submitted_at"
     inlines = [ComplaintEventInline, AttachmentInline]
     change_form_template = "admin/complaints/complaint/change_form.html"
-    change_list_template = "admin/complaints/complaint/change_list.html"
     actions = [
         _bulk(services.complaint_accept, _("Accept the selected complaints")),
         _bulk(services.complaint_start, _("Start work on the selected complaints")),
@@ -334,11 +330,11 @@ class ComplaintAdmin(ScopedModelAdmin):
     def get_fieldsets(self, request, obj=None):
         # Who is looking decides how the reporter's details are shown (thread-safe: the
         # choice is a field name, not state on this shared ModelAdmin).
-        contacts = _may_see_contacts(request)
-        profile = staff_profile_of(request.user)
-        name = "reporter_name_unless_anonymous" if profile and profile.role == ROLE_FIRM else "reporter_name"
-        contact = [name, "phone_with_reveal" if contacts else "phone_masked",
-                   "reporter_email" if contacts else "email_masked", "is_anonymous"]
+        # complaints/privacy.py: the name unless withheld, phone and e-mail masked, revealed
+        # (and recorded) through the reveal page by holders of the permission.
+        contact = ["reporter_name" if may_see_contacts(request.user) else "reporter_name_unless_anonymous",
+                   "phone_with_reveal" if may_see_contacts(request.user) else "phone_masked", "email_masked",
+                   "is_anonymous"]
         return [
             (None, {"fields": ["tracking_code", "status", "complex", "category", "channel", "description",
                                "location_detail"]}),
@@ -367,17 +363,15 @@ class ComplaintAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("reporter phone"))
     def phone_with_reveal(self, obj):
-        if not obj.reporter_phone:
+        if not (obj.reporter_phone or obj.reporter_email):
             return "—"
         url = reverse("admin:complaints_complaint_reveal_phone", args=[obj.pk])
-        return format_html('{} <a class="button" href="{}">{}</a>', obj.masked_phone, url, _("Show the full number"))
+        return format_html('{} <a class="button" href="{}">{}</a>', obj.masked_phone or "—", url,
+                           _("Show the full contact details"))
 
     @admin.display(description=_("reporter email"))
     def email_masked(self, obj):
-        if not obj.reporter_email:
-            return "—"
-        local, _at, domain = obj.reporter_email.partition("@")
-        return f"{local[:1]}***@{domain}"
+        return obj.masked_email or "—"
 
     # -- transitions ---------------------------------------------------------------
     def get_urls(self):
@@ -489,7 +483,7 @@ class ComplaintAdmin(ScopedModelAdmin):
         complaint, redirect = self._complaint_or_redirect(request, object_id)
         if redirect:
             return redirect
-        if not _may_see_contacts(request):
+        if not may_see_contacts(request.user):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -499,7 +493,8 @@ class ComplaintAdmin(ScopedModelAdmin):
             "change_url": reverse("admin:complaints_complaint_change", args=[complaint.pk]),
         }
         if request.method == "POST":
-            context["phone"] = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+            context["phone"] = services.complaint_reveal_phone(complaint=complaint, actor=request.user) or "—"
+            context["email"] = complaint.reporter_email or "—"  # revealed with the phone, in the same record
         return TemplateResponse(request, "admin/complaints/complaint/reveal_phone.html", context)
 
 

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from communities.models import Community, ResidentialComplex, Subdistrict, TimeStamped
 from properties.models import PropertyFirm
 from redproperty.scoping import JurisdictionQuerySet
+from redproperty.privacy import mask_email, mask_phone
 
 # Crockford-like alphabet without 0/O, 1/I/L, U: easy to read aloud over the phone.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -246,19 +247,13 @@ class Complaint(TimeStamped):
         return mask_phone(self.reporter_phone)
 
     @property
+    def masked_email(self) -> str:
+        return mask_email(self.reporter_email)
+
+    @property
     def phone_tail(self) -> str:
         digits = "".join(ch for ch in self.reporter_phone if ch.isdigit())
         return digits[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """`13812345678` → `138****5678`; short or empty numbers are masked whole."""
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
-    if not digits:
-        return ""
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
 class Action(models.TextChoices):
@@ -357,6 +352,12 @@ class Attachment(models.Model):
     def __str__(self):
         # Not the stored file's path: the admin heads each photo's row with it.
         return str(_("Photo"))
+
+    def get_absolute_url(self) -> str:
+        """The photo through the scoping rule (complaints.views.photo), never /media/."""
+        from django.urls import reverse
+
+        return reverse("photo", args=[self.pk])
 
 
 class ScopeKind(models.TextChoices):

@@ -16,7 +16,9 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import ComplaintEvent, Status, mask_phone
+from redproperty.privacy import mask_phone
+
+from .models import ComplaintEvent, Status
 from .sms import send_sms
 
 log = logging.getLogger(__name__)

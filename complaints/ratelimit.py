@@ -10,8 +10,9 @@ cache keys: they are replaced by a keyed hash.
     check_tracking_code(code)             # raises RateLimited while the code is locked
     count_tracking_failure(code)          # a wrong phone tail: N of them lock the code
 
-Call check_and_count after the form is valid and before anything is saved; the portal and
-the public API both do. Tracking lookups are limited per IP (TRACKING_LOOKUP_RATE), and per
+Call check_and_count after the form is valid and before any photo is decoded or anything
+saved (the public API does); the portal counts the IP before it reads the form at all
+(count_submission_from) and the phone once the form is valid (count_submission_by_phone). Tracking lookups are limited per IP (TRACKING_LOOKUP_RATE), and per
 code whatever the IP: PORTAL_TRACKING_FAILURES_PER_CODE wrong phone tails on one code lock
 that code (for every network, right tail or not) for the same period, so the 10,000
 possible tails cannot be tried from many addresses either.
@@ -141,17 +142,28 @@ def check_and_count(request, phone: str = "") -> None:
 
     Raises RateLimited when the IP or the phone has used up its allowance for the current
     window; the refused attempt still counts, so hammering does not help."""
-    limits = [("ip", client_ip(request), Rate.parse(settings.PORTAL_RATE_LIMIT_PER_IP))]
+    count_submission_from(request)
     if phone:
-        limits.append(("phone", _phone_key(phone), Rate.parse(settings.PORTAL_RATE_LIMIT_PER_PHONE)))
-    for scope, who, rate in limits:
-        hits, retry_after = _hit(f"submit-{scope}", who, rate)
-        if hits > rate.limit:
-            if scope == "ip":
-                message = _("Too many reports have been sent from this network. Please try again later.")
-            else:
-                message = _("Too many reports have been sent with this phone number. Please try again later.")
-            raise RateLimited(message, retry_after=retry_after)
+        count_submission_by_phone(phone)
+
+
+def count_submission_from(request) -> None:
+    """The per-IP half of check_and_count, for a door that counts before it reads the form
+    (the portal: before any photo is opened)."""
+    rate = Rate.parse(settings.PORTAL_RATE_LIMIT_PER_IP)
+    hits, retry_after = _hit("submit-ip", client_ip(request), rate)
+    if hits > rate.limit:
+        raise RateLimited(_("Too many reports have been sent from this network. Please try again later."),
+                          retry_after=retry_after)
+
+
+def count_submission_by_phone(phone: str) -> None:
+    """The per-phone half of check_and_count."""
+    rate = Rate.parse(settings.PORTAL_RATE_LIMIT_PER_PHONE)
+    hits, retry_after = _hit("submit-phone", _phone_key(phone), rate)
+    if hits > rate.limit:
+        raise RateLimited(_("Too many reports have been sent with this phone number. Please try again later."),
+                          retry_after=retry_after)
 
 
 def check_tracking_lookup(request) -> None:

@@ -574,6 +574,34 @@ def complaints_close_unrated(now: datetime.datetime | None = None, days: int | N
     return len(batch)
 
 
+@transaction.atomic
+def complaints_anonymise_expired(now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """PIPL retention: complaints closed or rejected more than `days` (PIPL_RETENTION_DAYS,
+    default three years) ago lose everything that points at a person: the reporter's name,
+    phone and e-mail, the place inside the complex, the coordinates, the media link and the
+    photos (files and rows). The complaint itself (complex, category, dates, status, rating)
+    stays for the figures. Idempotent; returns the number of complaints anonymised."""
+    now = now or timezone.now()
+    days = settings.PIPL_RETENTION_DAYS if days is None else days
+    cutoff = now - datetime.timedelta(days=days)
+    personal = (~Q(reporter_name="") | ~Q(reporter_phone="") | ~Q(reporter_email="") | ~Q(location_detail="")
+                | Q(latitude__isnull=False) | ~Q(media_url="") | Q(attachments__isnull=False))
+    expired = (Q(status=Status.CLOSED, closed_at__lt=cutoff) | Q(status=Status.REJECTED, rejected_at__lt=cutoff))
+    holding = Complaint.objects.filter(expired).filter(personal).values("pk")  # a join: no FOR UPDATE here
+    batch = _lock_batch(Complaint.objects.filter(pk__in=holding).order_by("pk"))
+    if not batch:
+        return 0
+    ids = [c.pk for c in batch]
+    for attachment in Attachment.objects.filter(complaint_id__in=ids):
+        attachment.image.delete(save=False)
+    Attachment.objects.filter(complaint_id__in=ids).delete()
+    Complaint.objects.filter(pk__in=ids).update(
+        reporter_name="", reporter_phone="", reporter_email="", location_detail="", latitude=None,
+        longitude=None, media_url="", updated_at=now,
+    )
+    return len(ids)
+
+
 # ---------------------------------------------------------------------------
 # Reply templates that staff keep (complaints.models.ReplyTemplate)
 # ---------------------------------------------------------------------------

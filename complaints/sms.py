@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .models import mask_phone
+from redproperty.privacy import mask_phone
 
 log = logging.getLogger(__name__)
 

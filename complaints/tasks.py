@@ -61,6 +61,15 @@ def close_unrated(outbox_id: int | None = None) -> int:
     return services.complaints_close_unrated()
 
 
+@shared_task(name="complaints.anonymise_expired", autoretry_for=(OperationalError,), time_limit=1800,
+             soft_time_limit=1700, **_RETRY)
+def anonymise_expired(outbox_id: int | None = None) -> int:
+    """PIPL retention: strip personal data from complaints closed PIPL_RETENTION_DAYS ago."""
+    if not outbox.claim(outbox_id):
+        return 0
+    return services.complaints_anonymise_expired()
+
+
 @shared_task(name="complaints.store_rates", autoretry_for=(OperationalError,), time_limit=600,
              soft_time_limit=570, **_RETRY)
 def store_rates(month: str | None = None, outbox_id: int | None = None) -> int:

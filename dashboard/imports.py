@@ -38,6 +38,8 @@ from communities.models import (
 from communities.services import complex_create, owners_committee_create
 from properties.models import PropertyFirm, ServiceContract
 from properties.services import contract_create, firm_create
+from redproperty.text import MESSAGE as CONTROL_CHARACTERS_MESSAGE
+from redproperty.text import has_control_characters
 
 
 @dataclass
@@ -124,7 +126,10 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    if has_control_characters(text):  # as every form and API field refuses them
+        raise CellError(str(CONTROL_CHARACTERS_MESSAGE))
+    return text
 
 
 def _required(value, label) -> str:

@@ -3,6 +3,13 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from .text import install_form_validator
+
+# Every form's text fields refuse control characters (redproperty/text.py). Here, while the
+# app registry is still being populated, not in ready(): the admin's ready() (the first app)
+# already imports admin modules whose forms declare their fields.
+install_form_validator()
+
 
 class RedPropertyConfig(AppConfig):
     """The project's shared pieces: the task outbox and project-wide commands (load_demo)."""

@@ -1,11 +1,15 @@
 """Secrets never reach a log line: the values of `api_key` (Open311 keys) and `phone_tail`
 (a reporter's last four digits) in query strings are written as `[redacted]`, in gunicorn's
 access log (`GunicornLogger`, named in the Procfile) and in Django's own request log
-(`RedactSecretsFilter`, on the django.server and django.request loggers in settings)."""
+(`RedactSecretsFilter`, on the django.server and django.request loggers in settings).
+The filter, on the console handler too, also masks any phone number or e-mail address in a
+message by redproperty.privacy's rule (138****5678, l***@example.org)."""
 from __future__ import annotations
 
 import logging
 import re
+
+from redproperty.privacy import mask_text
 
 SECRET_PARAMETERS = ("api_key", "phone_tail")
 _SECRET = re.compile(r"((?:^|[?&;\s])(?:%s)=)[^&;\s\"']*" % "|".join(SECRET_PARAMETERS), re.IGNORECASE)
@@ -19,11 +23,12 @@ def redact(text: str) -> str:
 
 
 class RedactSecretsFilter(logging.Filter):
-    """Rewrites a record's message with the secrets redacted (and drops its args)."""
+    """Rewrites a record's message with the secrets redacted and personal contacts masked
+    (and drops its args)."""
 
     def filter(self, record):
         message = record.getMessage()
-        cleaned = redact(message)
+        cleaned = mask_text(redact(message))
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         return True

@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "csp",
     "redproperty",
     "communities",
     "properties",
@@ -74,11 +76,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "redproperty.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "redproperty.middleware.RequestBodyCapMiddleware",
+    # After the language is chosen (its message is translated), before any view reads the body.
+    "redproperty.text.ControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # A view meeting the database out of reach answers 503, not 500 (redproperty/errors.py).
     "redproperty.errors.DatabaseUnavailableMiddleware",
@@ -184,7 +191,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Uploaded files are never served from MEDIA_URL: complaint photos go through
+# complaints.views.photo (the scoping rule). Photo URLs that the API and Open311 hand out are
+# signed and valid for PHOTO_URL_SECONDS.
 MEDIA_URL = "media/"
+PHOTO_URL_SECONDS = env.int("PHOTO_URL_SECONDS", default=3600)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -302,6 +313,11 @@ PORTAL_RATE_LIMIT_PER_PHONE = env.str("PORTAL_RATE_LIMIT_PER_PHONE", default="5/
 # Wrong phone tails on one tracking code, from any network, before the code is locked for the period.
 PORTAL_TRACKING_FAILURES_PER_CODE = env.str("PORTAL_TRACKING_FAILURES_PER_CODE", default="5/hour")
 COMPLAINT_AUTO_CLOSE_DAYS = env.int("COMPLAINT_AUTO_CLOSE_DAYS", default=7)
+# PIPL: days after closing (or rejecting) a complaint before its reporter's personal data and
+# photos are erased by the daily complaints.anonymise_expired task. Three years by default.
+PIPL_RETENTION_DAYS = env.int("PIPL_RETENTION_DAYS", default=3 * 365)
+if PIPL_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("PIPL_RETENTION_DAYS must be at least 1.")
 # Webhooks: seconds to wait for a receiver, attempts in all, first retry delay (doubling).
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
@@ -327,12 +343,40 @@ DASHBOARD_COUNT_CAP = env.int("DASHBOARD_COUNT_CAP", default=10_000)
 # ---------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Behind TLS in production: SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000 (and the two
+# HSTS flags once every subdomain speaks TLS), BEHIND_TLS_PROXY=True when a proxy ends TLS and
+# sets X-Forwarded-Proto. CI checks `check --deploy --fail-level WARNING` with all of them on.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script and stylesheet is a file of our own
+# (static/, vendored libraries included): no inline <script>, no inline event handler, no
+# inline <style> or style attribute, no eval. Photos come from our own photo view; Swagger UI
+# draws its icons from data: URIs. Nothing is loaded from another origin (no CDN anywhere).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# A whole request body, files included (three 5 MB photos and the form fit), refused unread
+# above this (redproperty.middleware.RequestBodyCapMiddleware); Excel imports count too.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=20 * 1024 * 1024)
+if REQUEST_BODY_MAX_BYTES < 1024 * 1024:
+    raise ImproperlyConfigured("REQUEST_BODY_MAX_BYTES must be at least 1 MB (1048576).")
 
 # ---------------------------------------------------------------------------
 # Logging

@@ -1,11 +1,10 @@
 """Root URLs: the four doors (admin and dashboard, workbench, portal, API)."""
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from complaints.views import photo
 from redproperty import api
 
 
@@ -29,6 +28,8 @@ urlpatterns = [
     path("portal/", include("complaints.portal.urls")),
     path("api/", include(api.get_urls())),
     path("open311/v2/", include("complaints.open311.urls")),
+    # Complaint photos are personal data: served only through the scoping rule, never /media/.
+    path("photos/<int:pk>/", photo, name="photo"),
 ]
 
 # Errors in each door's own shape (JSON under /api/, the spec's list under /open311/).
@@ -36,6 +37,3 @@ handler400 = "redproperty.errors.bad_request"
 handler403 = "redproperty.errors.permission_denied"
 handler404 = "redproperty.errors.page_not_found"
 handler500 = "redproperty.errors.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

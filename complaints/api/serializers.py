@@ -6,9 +6,10 @@ from rest_framework import serializers
 from communities.models import Community, ResidentialComplex
 from properties.models import PropertyFirm
 from redproperty.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
-from redproperty.scoping import staff_profile_of
+from redproperty.privacy import may_see_contacts, reporter_as_seen_by
 
 from ..models import Category, Channel, Complaint, ComplaintEvent, Status
+from ..photos import signed_photo_url
 
 
 class CategorySerializer(ScopedModelSerializer):
@@ -19,25 +20,26 @@ class CategorySerializer(ScopedModelSerializer):
 
 
 class PhotoUrlsField(serializers.ListField):
-    """The URLs of a complaint's photos (prefetched as `attachments`)."""
+    """The URLs of a complaint's photos (prefetched as `attachments`), signed for PHOTO_URL_SECONDS."""
 
     child = serializers.URLField()
 
     def to_representation(self, attachments):
-        request = self.context.get("request")
-        urls = [a.image.url for a in attachments.all()]
-        return [request.build_absolute_uri(url) for url in urls] if request else urls
+        # Signed, short-lived URLs of the photo view: the client has just been shown the record.
+        return [signed_photo_url(a, self.context.get("request")) for a in attachments.all()]
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
-    """A complaint as staff see it. The reporter's phone is masked (reveal it with
-    POST .../reveal-phone/, which is logged); an anonymous reporter's name is hidden from firms."""
+    """A complaint as staff see it, the reporter by complaints/privacy.py's one rule: phone and
+    e-mail masked (reveal them with POST .../reveal-phone/, which is recorded); an anonymous
+    reporter's name hidden from anyone without the permission to see contacts (firms)."""
 
     complex_name = serializers.CharField(source="complex.name", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("The category's code."))
     reporter_name = serializers.SerializerMethodField()
     reporter_phone = serializers.CharField(source="masked_phone", read_only=True, help_text=_("Masked: 138****5678."))
-    reporter_email = serializers.CharField(read_only=True, help_text=_("Empty when none was given."))
+    reporter_email = serializers.CharField(source="masked_email", read_only=True,
+                                           help_text=_("Masked: l***@example.org; empty when none was given."))
     is_overdue = serializers.BooleanField(read_only=True)
     allowed_actions = serializers.SerializerMethodField(help_text=_("Transitions possible from the current status."))
     photos = PhotoUrlsField(source="attachments", read_only=True)
@@ -54,16 +56,15 @@ class ComplaintSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _viewer_is_firm(self) -> bool:
-        if "viewer_is_firm" not in self.context:
+    def _may_see_contacts(self) -> bool:
+        if "may_see_contacts" not in self.context:
             request = self.context.get("request")
-            profile = staff_profile_of(getattr(request, "user", None))
-            self.context["viewer_is_firm"] = profile is not None and profile.role == "firm"
-        return self.context["viewer_is_firm"]
+            self.context["may_see_contacts"] = may_see_contacts(getattr(request, "user", None))
+        return self.context["may_see_contacts"]
 
     @extend_schema_field(serializers.CharField())
     def get_reporter_name(self, obj) -> str:
-        return "" if obj.is_anonymous and self._viewer_is_firm() else obj.reporter_name
+        return reporter_as_seen_by(obj, None, may_see=self._may_see_contacts()).name
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, obj):
@@ -131,6 +132,7 @@ class ReassignSerializer(serializers.Serializer):
 
 class RevealedPhoneSerializer(serializers.Serializer):
     reporter_phone = serializers.CharField()
+    reporter_email = serializers.CharField()
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):

@@ -191,12 +191,14 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         return self._transition(s.TransitionSerializer, services.complaint_escalate)
 
     @extend_schema(request=None, responses={200: s.RevealedPhoneSerializer},
-                   summary="Reveal the reporter's full phone number (recorded)")
+                   summary="Reveal the reporter's full phone number and e-mail (recorded)")
     @action(detail=True, methods=["post"], url_path="reveal-phone")
     def reveal_phone(self, request, pk=None):
-        """The reporter's full phone number; every reveal is recorded as an internal event."""
-        phone = services.complaint_reveal_phone(complaint=self.get_object(), actor=request.user)
-        return Response({"reporter_phone": phone})
+        """The reporter's full phone number and e-mail address; every reveal is recorded as an
+        internal event (who and when)."""
+        complaint = self.get_object()
+        phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+        return Response({"reporter_phone": phone, "reporter_email": complaint.reporter_email})
 
 
 class ComplaintEventViewSet(ScopedReadOnlyModelViewSet):

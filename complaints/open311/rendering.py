@@ -12,6 +12,8 @@ from xml.etree import ElementTree as ET
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+from redproperty.text import xml_text
+
 # The element name of one item of each list-valued field (spec: attributes/attribute, ...).
 ITEM_TAGS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
 
@@ -21,7 +23,8 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # A record stored before control characters were refused must not break the document.
+    return xml_text(str(value))
 
 
 def _fill(element: ET.Element, data: dict) -> None:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import OPEN_STATUSES, Status
+from ..photos import signed_photo_url
 
 # Attributes of every service: how a request names its complex, and where in it.
 ATTRIBUTES = [
@@ -79,7 +80,7 @@ def service_request(complaint, request) -> dict:
     complex = complaint.complex
     full = complaint.in_jurisdiction
     photos = complaint.public_photos
-    media_url = complaint.media_url or (request.build_absolute_uri(photos[0].image.url) if photos else None)
+    media_url = complaint.media_url or (signed_photo_url(photos[0], request) if photos else None)
     place = (complex.address or complex.name, complaint.location_detail if full else "")
     has_own_point = full and complaint.latitude is not None and complaint.longitude is not None
     return {

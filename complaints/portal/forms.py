@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import ResidentialComplex
 from complaints.models import TRACKING_ALPHABET, TRACKING_CHARS, Category
-from complaints.photos import clean_photo
+from complaints.photos import check_photo, clean_photo
 from complaints.services import DESCRIPTION_MAX, MAX_PHOTOS, normalize_phone
 
 
@@ -19,27 +19,47 @@ class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _each_photo(files, gate) -> list:
+    """`gate(upload)` for each photo; every refusal collected as "Photo N: ...". """
+    results, errors = [], []
+    for number, upload in enumerate(files, start=1):
+        try:
+            results.append(gate(upload))
+        except ValidationError as exc:
+            errors.extend(
+                ValidationError(_("Photo %(number)d: %(problem)s") % {"number": number, "problem": message})
+                for message in exc.messages
+            )
+    if errors:
+        raise ValidationError(errors)
+    return results
+
+
+def reencode_photos(files) -> list:
+    """The photos re-encoded by complaints.photos.clean_photo (this decodes their pixels);
+    raises ValidationError with one "Photo N: ..." message per refusal."""
+    return _each_photo(files, clean_photo)
+
+
 class PhotosField(forms.FileField):
-    """Up to MAX_PHOTOS photos; each comes back re-encoded by complaints.photos.clean_photo."""
+    """Up to MAX_PHOTOS photos; each comes back re-encoded by complaints.photos.clean_photo.
+
+    With `reencode=False` the field only checks each photo's size and header (no pixel
+    decoded) and returns the uploads; the view re-encodes them with `reencode_photos` once
+    it has counted the request against the rate limits (the portal)."""
 
     widget = MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def __init__(self, *args, reencode: bool = True, **kwargs):
+        self.reencode = reencode
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
         if len(files) > MAX_PHOTOS:
             raise ValidationError(_("You can send at most %(max)d photos.") % {"max": MAX_PHOTOS}, code="too_many")
-        cleaned, errors = [], []
-        for number, upload in enumerate(files, start=1):
-            try:
-                cleaned.append(clean_photo(upload))
-            except ValidationError as exc:
-                errors.extend(
-                    ValidationError(_("Photo %(number)d: %(problem)s") % {"number": number, "problem": message})
-                    for message in exc.messages
-                )
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        _each_photo(files, check_photo)
+        return reencode_photos(files) if self.reencode else files
 
 
 class ComplaintForm(forms.Form):
@@ -86,6 +106,7 @@ class ComplaintForm(forms.Form):
     photos = PhotosField(
         label=_("Photos (optional)"),
         required=False,
+        reencode=False,  # the view re-encodes them after counting the rate limits
         help_text=_("Up to 3 photos, JPEG, PNG or WebP, at most 5 MB each. Location data is removed."),
     )
     is_anonymous = forms.BooleanField(

@@ -22,11 +22,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from complaints.models import Channel, Status
 from complaints.ratelimit import (
-    RateLimited, check_and_count, check_tracking_code, check_tracking_lookup, count_tracking_failure,
+    RateLimited, check_tracking_code, check_tracking_lookup, count_submission_by_phone, count_submission_from,
+    count_tracking_failure,
 )
 from complaints.services import TransitionError, complaint_rate, complaint_reopen, complaint_submit
 
-from .forms import ComplaintForm, RateForm, ReopenForm, TrackForm, normalize_tracking_code, tail_matches
+from .forms import (
+    ComplaintForm, RateForm, ReopenForm, TrackForm, normalize_tracking_code, reencode_photos, tail_matches,
+)
 from .selectors import complaint_for_tracking, handler_name, place_choices
 
 ACCESS_SESSION_KEY = "portal_access"
@@ -72,24 +75,45 @@ def place(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
-    """The report form. Refusals (bad input, honeypot, rate limit) save nothing."""
+    """The report form. Refusals (bad input, honeypot, rate limit) save nothing.
+
+    The order keeps a flood cheap: the request counts against the network's limit before the
+    form is read; the form checks each photo's size and header only; the phone's limit is
+    counted; only then are the photos decoded and re-encoded."""
     status, refusal = 200, None
     if request.method == "POST":
         form = ComplaintForm(request.POST, request.FILES)
+        over_limit = None
+        if not form.is_robot:
+            try:
+                count_submission_from(request)
+            except RateLimited as exc:
+                over_limit = exc
         if form.is_robot:
             # Quietly: the same generic words whatever tripped it, and an empty form.
             form, refusal, status = ComplaintForm(), REFUSED, 400
+        elif over_limit is not None:
+            # The resident's text comes back; no photo has been opened.
+            form = ComplaintForm(request.POST)
+            form.add_error(None, over_limit.message)
+            status = over_limit.status
         elif not form.is_valid():
             status = 400
         else:
             data = form.cleaned_data
             try:
-                check_and_count(request, data["reporter_phone"])
+                if data["reporter_phone"]:
+                    count_submission_by_phone(data["reporter_phone"])
+                try:
+                    photos = reencode_photos(data["photos"])
+                except ValidationError as exc:
+                    raise ValidationError({"photos": exc.error_list}) from None
                 complaint = complaint_submit(
                     complex=data["complex"], category=data["category"], description=data["description"],
                     channel=Channel.PORTAL, location_detail=data["location_detail"],
                     reporter_name=data["reporter_name"], reporter_phone=data["reporter_phone"],
-                    reporter_email=data["reporter_email"], is_anonymous=data["is_anonymous"], photos=data["photos"],
+                    reporter_email=data["reporter_email"], is_anonymous=data["is_anonymous"],
+                    photos=photos,
                 )
             except RateLimited as exc:
                 form.add_error(None, exc.message)

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from complaints import selectors, services
 from complaints.models import Action, Complaint, ComplaintEvent, ReplyTemplate, Status
+from redproperty.privacy import CONTACT_PERMISSION, reporter_as_seen_by
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 from redproperty.workbench.forms import add_service_errors
 from redproperty.workbench.views import (
@@ -30,7 +31,7 @@ from redproperty.workbench.views import (
 
 from . import forms
 
-PHONE_PERMISSION = "complaints.view_reporter_phone"
+PHONE_PERMISSION = CONTACT_PERMISSION
 
 # action -> (service, form, button label). Rating is the resident's, on the portal.
 ACTIONS = {
@@ -95,10 +96,6 @@ class BulkAcceptView(WorkbenchMixin, View):
         return redirect_after_post(request, request.POST.get("next") or reverse("workbench:complaints:list"))
 
 
-def _may_see_contacts(user) -> bool:
-    return user.has_perm(PHONE_PERMISSION)
-
-
 def _templates_for(user, complaint):
     return ReplyTemplate.objects.visible_to(user).filter(category_id=complaint.category_id)
 
@@ -148,10 +145,9 @@ class ComplaintDetailView(ScopedMixin, TemplateView):
         self.complaint = self.get_complaint()
         return self.render_to_response(self.get_context_data())
 
-    def get_context_data(self, *, bound=None, revealed_phone=None, **kwargs):
+    def get_context_data(self, *, bound=None, revealed=None, **kwargs):
         context = super().get_context_data(**kwargs)
         complaint, user = self.complaint, self.request.user
-        profile = staff_profile_of(user)
         events = (ComplaintEvent.objects.visible_to(user).filter(complaint=complaint)
                   .select_related("actor").order_by("created_at", "pk"))
         context.update({
@@ -160,9 +156,8 @@ class ComplaintDetailView(ScopedMixin, TemplateView):
             "events": events,
             "attachments": complaint.attachments.order_by("created_at", "pk"),
             "transitions": transition_forms(user, complaint, bound=bound),
-            "hide_name": complaint.is_anonymous and profile is not None and profile.role == ROLE_FIRM,
-            "may_see_contacts": _may_see_contacts(user),
-            "revealed_phone": revealed_phone,
+            "reporter": reporter_as_seen_by(complaint, user),  # complaints/privacy.py
+            "revealed": revealed,
             "candidates": selectors.duplicate_candidates(Complaint.objects.visible_to(user), complaint)
             if complaint.is_open else [],
         })
@@ -221,9 +216,12 @@ class RevealPhoneView(ComplaintDetailView):
     def post(self, request, pk):
         self.complaint = complaint = self.get_complaint()
         phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+        revealed = {"phone": phone, "email": complaint.reporter_email}
         if request.headers.get("HX-Request") == "true":
-            return render(request, "workbench/complaints/_phone.html", {"complaint": complaint, "revealed_phone": phone})
-        return self.render_to_response(self.get_context_data(revealed_phone=phone))
+            # The phone in place, the e-mail out of band (htmx's hx-swap-oob).
+            context = {"complaint": complaint, "revealed": revealed, "oob": True}
+            return render(request, "workbench/complaints/_reveal.html", context)
+        return self.render_to_response(self.get_context_data(revealed=revealed))
 
 
 class IntakeView(ServiceFormView):

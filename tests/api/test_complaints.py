@@ -146,7 +146,7 @@ def test_resolve_with_a_photo_and_refuse_a_huge_one(world, shuguang_worker, api_
     response = client.post(url, {"note": "修好了", "photos": [photo]}, format="multipart")
     assert response.status_code == 200, response.content
     assert len(response.json()["photos"]) == 1
-    assert response.json()["photos"][0].startswith("http://testserver/media/complaints/")
+    assert response.json()["photos"][0].startswith("http://testserver/photos/")  # the scoped photo view, signed
 
 
 # ---------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_revealing_the_phone_needs_the_permission_and_is_logged(world, juhe_firm
     revealed = api_as(shuguang_worker).post(f"/api/v1/complaints/{complaint.pk}/reveal-phone/")
 
     assert refused.status_code == 403
-    assert revealed.json() == {"reporter_phone": "13812345678"}
+    assert revealed.json() == {"reporter_phone": "13812345678", "reporter_email": ""}
     event = ComplaintEvent.objects.get(complaint=complaint, action=Action.REVEAL_PHONE)
     assert event.actor == shuguang_worker and not event.is_public
 
