@@ -409,6 +409,10 @@ OPEN311 = {
 OTHER = {
     "home": Row("other", roles("302 302 302 302 302 302 302 302")),
     "favicon": Row("other", roles("302 302 302 302 302 302 302 302")),  # to the static icon
+    # Photos are personal data: staff in jurisdiction and the resident whose session gave the
+    # code and phone tail; an integrator's key reaches them only through the API's signed links.
+    "photo": Row("other", roles("404 ro ro ro ro ro 404 ro"), record="complaints.Attachment",
+                 kwargs=lambda mw, r: {"pk": r.pk}),
     "set_language": Row("other", roles("302 302 302 302 302 302 302 302")),
     "schema": Row("other", roles("pub pub pub pub pub pub pub pub")),
     "swagger-ui": Row("other", roles("pub pub pub pub pub pub pub pub")),

@@ -28,11 +28,13 @@ from django.db.models import Model
 from communities import models as cm
 from communities.services import staff_user_create
 from complaints import models as km
+from complaints.photos import clean_photo
 from complaints.services import complaint_submit
 from integrations import models as im
 from partybranches import models as pm
 from properties import models as prm
 from tests import factories as f
+from tests.complaints.photo_files import image_bytes, upload
 
 ROLES = ("anonymous", "resident", "community", "subdistrict", "district", "firm", "integrator", "superuser")
 STAFF = ("community", "subdistrict", "district", "firm")
@@ -115,14 +117,15 @@ def build(world, category) -> MatrixWorld:
         meeting.complexes.add(complex_)
         meeting.attending_firms.add(firm)
         resolution = f.ResolutionFactory(meeting=meeting)
+        photo = clean_photo(upload(image_bytes("PNG"), name="light.png", content_type="image/png"))
         complaint = complaint_submit(complex=complex_, category=category, description=f"{complex_.name}楼道灯坏了",
-                                     reporter_phone=PHONE)
+                                     reporter_phone=PHONE, photos=[photo])
         integrator = f.integrator_key(community, scope="read", name=f"对接-{place}") and \
             im.Integrator.objects.get(name=f"对接-{place}")
         webhook = im.Webhook.objects.create(integrator=integrator, url="https://hooks.example.org/x",
                                             events=["complaint.created"])
         mw.add(place, sub, community, complex_, firm, contract, committee, member, election, inspection, evaluation,
-               consequence, reminder, org, meeting, resolution, complaint, complaint.events.first(), integrator,
+               consequence, reminder, org, meeting, resolution, complaint, complaint.events.first(), complaint.attachments.get(), integrator,
                integrator.user.api_keys.first(), webhook,
                im.WebhookDelivery.objects.create(webhook=webhook, event="complaint.created", payload={}),
                f.FeeCollectionFactory(complex=complex_), f.SurveyFactory(complex=complex_),
