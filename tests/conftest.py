@@ -52,6 +52,27 @@ def reference_data(db):
         from tests.api.test_schemathesis import seed_reference_data
 
         seed_reference_data()
+    from django_celery_beat.models import PeriodicTask
+
+    if not PeriodicTask.objects.exists():
+        seed_schedules()
+
+
+def seed_schedules():
+    """The beat schedules the data migrations write, back after a flush (idempotent: they
+    update or create by name), on the migrations' own app registry as in `migrate`."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    state_apps = MigrationExecutor(connection).loader.project_state().apps
+    for module, function in (("redproperty.migrations.0002_schedules", "create_schedules"),
+                             ("redproperty.migrations.0003_election_schedule", "create"),
+                             ("redproperty.migrations.0005_close_unrated_schedule_name", "rename"),
+                             ("redproperty.migrations.0006_pipl_retention_schedule", "create"),
+                             ("dashboard.migrations.0002_refresh_schedule", "create_schedule")):
+        getattr(importlib.import_module(module), function)(state_apps, None)
 
 
 @pytest.fixture(autouse=True)

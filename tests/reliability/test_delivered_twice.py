@@ -146,6 +146,13 @@ def sweep_elections(world, time_machine, **_):
     return {}
 
 
+def anonymise_expired(world, **_):
+    f.ComplaintFactory(complex=world.heleju, status=Status.CLOSED, reporter_name="李阿姨",
+                       reporter_phone="13812345678",
+                       closed_at=timezone.now() - datetime.timedelta(days=4 * 365))
+    return {}
+
+
 def refresh_place_figures(world, **_):
     _late_complaint(world)
     return {}
@@ -165,6 +172,7 @@ CASES = {
     "communities.sweep_elections": sweep_elections,
     "redproperty.outbox_sweep": outbox_sweep,
     "dashboard.refresh_place_figures": refresh_place_figures,
+    "complaints.anonymise_expired": anonymise_expired,
 }
 
 

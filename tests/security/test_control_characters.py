@@ -108,7 +108,7 @@ def test_requests_xml_of_a_stored_record_with_control_characters_is_well_formed(
                                  reporter_phone="13812345678")
     # Stored before the edge refused them (or by a path that bypasses it).
     Complaint.objects.filter(pk=complaint.pk).update(description=f"灯{CONTROL}坏了\n第二行",
-                                                    location_detail="\x00\x1b[31m")
+                                                    location_detail="\x01\x1b[31m")
     key = f.integrator_key(world.guandu, "read_write")
 
     listed = Client().get("/open311/v2/requests.xml", {"api_key": key})
