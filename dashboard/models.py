@@ -13,6 +13,9 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+REPORT_CARD_PDF = "report_card_pdf"  # the kind of a job that writes a firm's report card as a PDF
+
+
 class ExportJobQuerySet(models.QuerySet):
     def of(self, user):
         """The exports `user` asked for: nobody else may follow or download them."""
@@ -47,6 +50,10 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == REPORT_CARD_PDF
 
     @property
     def percent(self) -> int:

@@ -14,7 +14,7 @@ urlpatterns = [
     path("firms/", views.FirmListView.as_view(), name="firms"),
     path("firms/<int:pk>/", views.FirmView.as_view(), name="firm"),
     path("firms/<int:pk>/report/<str:period>/", views.ReportCardView.as_view(), name="report_card"),
-    path("firms/<int:pk>/report/<str:period>/pdf/", views.ReportCardView.as_view(as_pdf=True), name="report_card_pdf"),
+    path("firms/<int:pk>/report/<str:period>/pdf/", views.ReportCardPdfView.as_view(), name="report_card_pdf"),
     path("complaints/", views.ComplaintsView.as_view(), name="complaints"),
     path("exports/", views.ExportsView.as_view(), name="exports"),
     path("export/<slug:name>/", views.ExportView.as_view(), name="export"),

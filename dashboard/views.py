@@ -33,7 +33,7 @@ from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
 from . import charts, exports, selectors, snapshots
 from .definitions import FIGURE_DEFINITIONS
-from .models import ExportJob, ExportStatus
+from .models import REPORT_CARD_PDF, ExportJob, ExportStatus
 from .selectors import Place
 from .services import export_job_create
 
@@ -381,48 +381,69 @@ class FirmView(DashboardView):
         return context
 
 
+def report_card_context(user, firm_pk, period: str) -> dict:
+    """What a firm's report card for one quarter shows `user` (404 out of scope or for a
+    quarter that is not one), for the page and for its PDF (dashboard.tasks.export_run)."""
+    firm = selectors.firm_get(user, firm_pk)
+    try:
+        quarter = Quarter.parse(period)
+    except ValidationError:
+        raise Http404
+    card = selectors.report_card(user, firm, quarter)
+    scheme = card["scheme"]
+    return {
+        "firm": firm, **card,
+        "rollup_dimensions": dimension_explanations(card["rollup"], scheme) if card["rollup"] else [],
+        "contract_cards": [
+            {"result": r, "dimensions": dimension_explanations(r, scheme), "credit": credit_text(r),
+             "missing": missing_text(r), "trend": card["contract_trend"].get(r.contract_id)}
+            for r in card["contracts"]
+        ],
+        "trend_chart": charts.bar_chart(
+            _("Total score by quarter"), [str(q) for q in card["quarters"]],
+            [(_("Total"), [r.total if r else None for r in card["trend"]])] if card["trend"] else [],
+        ),
+    }
+
+
 class ReportCardView(DashboardView):
-    """A firm's report card for one quarter (HTML, printable), or as a PDF (WeasyPrint)."""
+    """A firm's report card for one quarter (HTML, printable; its PDF is a job, below)."""
 
     template_name = "dashboard/report_card.html"
-    as_pdf = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        firm = selectors.firm_get(user, kwargs["pk"])
-        try:
-            quarter = Quarter.parse(kwargs["period"])
-        except ValidationError:
-            raise Http404
-        card = selectors.report_card(user, firm, quarter)
-        scheme = card["scheme"]
-        context.update({
-            "firm": firm, **card,
-            "rollup_dimensions": dimension_explanations(card["rollup"], scheme) if card["rollup"] else [],
-            "contract_cards": [
-                {"result": r, "dimensions": dimension_explanations(r, scheme), "credit": credit_text(r),
-                 "missing": missing_text(r), "trend": card["contract_trend"].get(r.contract_id)}
-                for r in card["contracts"]
-            ],
-            "trend_chart": charts.bar_chart(
-                _("Total score by quarter"), [str(q) for q in card["quarters"]],
-                [(_("Total"), [r.total if r else None for r in card["trend"]])] if card["trend"] else [],
-            ),
-            "as_pdf": self.as_pdf,
-        })
+        context.update(report_card_context(self.request.user, kwargs["pk"], kwargs["period"]))
+        context["as_pdf"] = False
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        if not self.as_pdf:
-            return super().render_to_response(context, **response_kwargs)
-        from .pdf import html_to_pdf
 
-        html = self.response_class(self.request, self.get_template_names(), context).rendered_content
-        response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-        filename = f"report-card-{context['firm'].pk}-{context['quarter']}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+class ReportCardPdfView(DashboardView):
+    """POST: queue the report card's PDF. WeasyPrint takes seconds, longer than a web worker
+    should be held, so the `dashboard.export_run` task writes it and the export's progress
+    page offers the download when it is ready."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, period):
+        context = report_card_context(request.user, pk, period)  # 404 out of scope
+        job = export_job_create(actor=request.user, kind=REPORT_CARD_PDF, total=1, params={
+            "firm": context["firm"].pk, "period": str(context["quarter"]), "language": get_language()})
+        return redirect("dashboard:export_job", pk=job.pk)
+
+
+def report_card_pdf(job: ExportJob) -> bytes:
+    """The PDF of a queued report card, as its user may see it now, in the language asked in."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .pdf import html_to_pdf
+
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        context = report_card_context(job.user, job.params["firm"], job.params["period"])
+        html = render_to_string("dashboard/report_card.html", {
+            **context, "as_pdf": True, "today": timezone.localdate()})
+    return html_to_pdf(html)
 
 
 # ---------------------------------------------------------------------------
@@ -542,6 +563,9 @@ class ExportDownloadView(LoginRequiredMixin, View):
         job = ExportJob.objects.of(request.user).filter(pk=pk, status=ExportStatus.DONE).first()
         if job is None or not job.file:
             raise Http404
+        if job.kind == REPORT_CARD_PDF:
+            return FileResponse(job.file.open("rb"), as_attachment=True, content_type="application/pdf",
+                                filename=f"report-card-{job.params['firm']}-{job.params['period']}.pdf")
         return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.kind}-{job.pk}.xlsx",
                             content_type=XLSX)
 

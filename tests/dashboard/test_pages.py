@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Status
+from dashboard.models import ExportJob, ExportStatus
 from tests import factories as f
 from tests.conftest import in_english
 from tests.dashboard.conftest import SHANGHAI, complaint
@@ -121,7 +122,8 @@ def test_red_and_black_lists_on_the_district_page(as_user, district, district_of
     assert black.index("物业01") < black.index("物业02")
 
 
-def test_report_card_explains_every_dimension_and_prints_to_pdf(as_user, district, district_officer):
+def test_report_card_explains_every_dimension_and_prints_to_pdf(
+        as_user, district, district_officer, taihe_officer, django_capture_on_commit_callbacks):
     client = in_english(as_user(district_officer))
     html = page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/").content.decode()
     assert 'id="rollup-grade">Fail<' in html
@@ -129,8 +131,23 @@ def test_report_card_explains_every_dimension_and_prints_to_pdf(as_user, distric
     assert "3 complaints received, 1 responded in time (33.3%)" in html
     assert "Rectification notice" in html
     assert "2026Q2" in html  # the trend
-    response = page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/pdf/")
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    # The PDF takes seconds to write: the button queues it for a Celery worker (run here on
+    # commit), and the export's page offers the download.
+    pdf_url = f"/dashboard/firms/{district.juhe.pk}/report/2026Q3/pdf/"
+    assert f'action="{pdf_url}"' in html and client.get(pdf_url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(pdf_url)
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/dashboard/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.status, job.params["language"]) == (ExportStatus.DONE, "en")
+    html = page(client, response["Location"]).content.decode()
+    assert "Report card as PDF: 2026Q3" in html and f'href="/dashboard/exports/{job.pk}/download/"' in html
+    response = client.get(f"/dashboard/exports/{job.pk}/download/")
+    body = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf" and body.startswith(b"%PDF-")
+    assert f'filename="report-card-{district.juhe.pk}-2026Q3.pdf"' in response["Content-Disposition"]
+    assert as_user(taihe_officer).get(f"/dashboard/exports/{job.pk}/download/").status_code == 404
     # WeasyPrint's import sets Pillow's LOAD_TRUNCATED_IMAGES; the portal must still refuse
     # truncated photos after a PDF was made in the same process.
     from PIL import ImageFile
@@ -138,6 +155,8 @@ def test_report_card_explains_every_dimension_and_prints_to_pdf(as_user, distric
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
     page(client, f"/dashboard/firms/{district.juhe.pk}/report/2026Q9/", 404)
     page(client, f"/dashboard/firms/{district.juhe.pk}/report/2025Q1/", 404)
+    assert client.post(f"/dashboard/firms/{district.juhe.pk}/report/2026Q9/pdf/").status_code == 404
+    assert ExportJob.objects.count() == 1
 
 
 def test_subdistrict_officer_report_card_shows_their_contracts_only(as_user, district, taihe_officer):

@@ -360,8 +360,9 @@ DASHBOARD = {
     "dashboard:firm": _d("ro ro ro ro ro", "properties.PropertyFirm"),
     "dashboard:report_card": _d("ro ro ro ro ro", "properties.PropertyFirm",
                                 kwargs=lambda mw, r: {"pk": r.pk, "period": "2026Q3"}),
-    "dashboard:report_card_pdf": _d("ro ro ro ro ro", "properties.PropertyFirm",
-                                    kwargs=lambda mw, r: {"pk": r.pk, "period": "2026Q3"}),
+    # POST queues the PDF (an export job): another firm's report card queues nothing.
+    "dashboard:report_card_pdf": Row("dashboard", _staff_page("act act act act act"), record="properties.PropertyFirm",
+                                     kwargs=lambda mw, r: {"pk": r.pk, "period": "2026Q3"}, model="dashboard.ExportJob"),
     "dashboard:complaints": _d("ro ro ro ro ro"),
     "dashboard:exports": _d("ro ro ro ro ro"),
     "dashboard:export": _d("ro ro ro ro ro", kwargs=None),
