@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv system-packages browser-packages migrate demo messages clean
+.PHONY: run test bench venv system-packages browser-packages bench-packages migrate demo messages clean
 
 # Debian packages the Python ones need: Pango and HarfBuzz for WeasyPrint (PDF report
 # cards), CJK fonts for Chinese in PDFs and in the browser tests' pages. Installed with
@@ -45,6 +45,11 @@ browser-packages:
 	@missing=$$(test -x $(CHROMIUM) || echo chromium); \
 	$(apt_install)
 
+# wrk, the load generator of `make bench`.
+bench-packages:
+	@missing=$$(command -v wrk >/dev/null || echo wrk); \
+	$(apt_install)
+
 venv: system-packages $(STAMP)
 
 migrate: venv
@@ -63,6 +68,10 @@ run: demo
 test: venv browser-packages
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest
+
+## City-scale benchmark on PostgreSQL (issue 13): builds its data set once, writes benchmarks/results/.
+bench: venv bench-packages
+	$(BIN)/python benchmarks/city_scale.py
 
 messages: venv
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles

@@ -52,11 +52,14 @@ TABLES = [
 
 BUILD = [
     ("places", """
-        INSERT INTO communities_district (id, created_at, updated_at, code, name) VALUES (1, now(), now(), '530111', '官渡区');
+        INSERT INTO communities_district (id, created_at, updated_at, code, name)
+            SELECT d, now(), now(), CASE WHEN d = 1 THEN '530111' ELSE '5399' || lpad(d::text, 2, '0') END,
+                   CASE WHEN d = 1 THEN '官渡区' ELSE '区' || d END FROM generate_series(1, %(districts)s) d;
         INSERT INTO communities_subdistrict (id, created_at, updated_at, district_id, code, name)
-            SELECT s, now(), now(), 1, '530111' || lpad(s::text, 3, '0'), '街道' || s FROM generate_series(1, 10) s;
+            SELECT s, now(), now(), 1 + s %% %(districts)s, '53' || lpad(s::text, 7, '0'), '街道' || s
+            FROM generate_series(1, %(subdistricts)s) s;
         INSERT INTO communities_community (id, created_at, updated_at, subdistrict_id, code, name, address, phone)
-            SELECT c, now(), now(), 1 + c %% 10, '530111' || lpad((1 + c %% 10)::text, 3, '0') || lpad(c::text, 3, '0'),
+            SELECT c, now(), now(), 1 + c %% %(subdistricts)s, '53' || lpad(c::text, 10, '0'),
                    '社区' || c, '', '' FROM generate_series(1, %(communities)s) c;
         INSERT INTO communities_residentialcomplex (id, created_at, updated_at, community_id, name, complex_type,
                 management_mode, households, buildings, floor_area, address)
@@ -142,6 +145,9 @@ BUILD = [
 
 
 def build(params):
+    """Replace the data of TABLES with the city of `params` (contracts, firms, communities,
+    complaints, category; districts and subdistricts default to one district of ten)."""
+    params = {"districts": 1, "subdistricts": 10, **params}
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY CASCADE")
         for name, sql in BUILD:

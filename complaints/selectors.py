@@ -1,5 +1,5 @@
-"""Reads of complaints for staff pages: the workbench queue, duplicate suggestions and the
-tracking-code autocomplete. Every function takes a queryset already scoped by
+"""Reads of complaints for staff pages: the workbench queue, the search of every staff door,
+duplicate suggestions and the tracking-code autocomplete. Every function takes a queryset already scoped by
 `Complaint.objects.visible_to(user)`."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, Complaint, Status
+from .models import OPEN_STATUSES, TRACKING_ALPHABET, TRACKING_CHARS, Complaint, Status
 
 DUPLICATE_WINDOW = datetime.timedelta(days=7)
 
@@ -41,13 +41,34 @@ def complaint_queue(queryset, *, status="", overdue="", complex=None, category=N
         queryset = queryset.filter(status__in=OPEN_STATUSES, due_resolve_at__gte=start,
                                    due_resolve_at__lt=start + datetime.timedelta(days=1))
     if q:
-        code = q.strip().upper().replace(" ", "")
-        if len(code) == 9 and "-" not in code:
-            code = f"{code[:4]}-{code[4:]}"
-        queryset = queryset.filter(
-            Q(tracking_code=code) | Q(description__icontains=q) | Q(reporter_name__icontains=q)
-        )
+        queryset = search_complaints(queryset, q, text_fields=("description", "location_detail", "reporter_name"))
     return queryset.select_related("complex", "category", "assigned_firm", "assigned_community")
+
+
+def code_prefix(term: str) -> str:
+    """`7k4m q2`, `7K4M-Q2` → `7K4M-Q2`: the beginning of a tracking code as stored, or "" when
+    `term` cannot begin one (codes are read out over the phone: any case, dash optional)."""
+    symbols = "".join(ch for ch in (term or "").upper() if ch not in " -")
+    if not symbols or len(symbols) > TRACKING_CHARS or any(ch not in TRACKING_ALPHABET for ch in symbols):
+        return ""
+    return symbols if len(symbols) <= 4 else f"{symbols[:4]}-{symbols[4:]}"
+
+
+def search_complaints(queryset, term: str, *, text_fields=("description", "location_detail")):
+    """Complaints whose tracking code begins with `term` (an index on the code's prefix) or
+    whose text fields contain it, in any case (trigram indexes on PostgreSQL: see migration
+    complaints 0010). Words under three characters cannot use the trigram indexes: they read
+    the rows the other filters leave."""
+    text = (term or "").strip()
+    if not text:
+        return queryset
+    condition = Q()
+    for field in text_fields:
+        condition |= Q(**{f"{field}__icontains": text})
+    prefix = code_prefix(text)
+    if prefix:
+        condition |= Q(tracking_code__startswith=prefix)
+    return queryset.filter(condition)
 
 
 def duplicate_candidates(queryset, complaint: Complaint, *, limit: int = 5):
@@ -67,9 +88,8 @@ def duplicate_candidates(queryset, complaint: Complaint, *, limit: int = 5):
 def complaints_by_code_prefix(queryset, term: str, *, limit: int = 8):
     """The autocomplete: complaints whose tracking code starts with `term` (any case, dash
     optional), newest first, with complex and category. One query."""
-    symbols = "".join(ch for ch in (term or "").upper() if ch.isalnum())
-    if len(symbols) < 2:
+    prefix = code_prefix(term)
+    if len(prefix) < 2:
         return []
-    prefix = symbols if len(symbols) <= 4 else f"{symbols[:4]}-{symbols[4:]}"
     return list(queryset.filter(tracking_code__startswith=prefix).select_related("complex", "category")
                 .order_by("-submitted_at")[:limit])

@@ -19,7 +19,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -29,6 +28,7 @@ from properties.evaluation import Quarter
 from properties.explanations import credit_text, dimension_explanations, missing_text
 from properties.models import Grade
 from redproperty.overview import FIGURES
+from redproperty.pagination import CappedPaginator
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 
 from . import charts, exports, selectors, snapshots
@@ -423,7 +423,7 @@ class ReportCardPdfView(DashboardView):
     should be held, so the `dashboard.export_run` task writes it and the export's progress
     page offers the download when it is ready."""
 
-    http_method_names = ["post"]
+    http_method_names = ("post",)
 
     def post(self, request, pk, period):
         context = report_card_context(request.user, pk, period)  # 404 out of scope
@@ -449,28 +449,6 @@ def report_card_pdf(job: ExportJob) -> bytes:
 # ---------------------------------------------------------------------------
 # Complaints list and Excel exports
 # ---------------------------------------------------------------------------
-class CappedPaginator(Paginator):
-    """A paginator that counts at most `cap` + 1 rows (settings.DASHBOARD_COUNT_CAP; a LIMIT
-    inside the COUNT), so a list over a million complaints never counts them all; past the
-    cap it says "more than" and pages up to the cap. Narrow the filters to reach further."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = settings.DASHBOARD_COUNT_CAP
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[:self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
-
-    @cached_property
-    def num_pages(self) -> int:
-        return max(1, self.cap // self.per_page) if self.capped else super().num_pages
-
-
 class ComplaintsView(DashboardView):
     """Complaints the user may see, filtered (place, status, category, channel, dates,
     overdue), 50 a page; "Export to Excel" carries the same filters."""

@@ -137,6 +137,52 @@ def test_search_by_tracking_code_as_read_out_over_the_phone(two, as_user, distri
     assert shuguang.tracking_code in page and hepinglu.tracking_code not in page
 
 
+def test_search_by_a_codes_beginning_or_words_of_the_description(two, as_user, district_officer):
+    shuguang, hepinglu = two
+    client = as_user(district_officer)
+    begins = shuguang.tracking_code[:6].replace("-", " ").lower()  # "7k4m q" read out over the phone
+    page = client.get(LIST, {"q": begins}).content.decode()
+    assert shuguang.tracking_code in page and hepinglu.tracking_code not in page
+
+    s.complaint_submit(complex=two[0].complex, category=Category.objects.get(code="other"),
+                       description="Lift stuck on floor 5", location_detail="2号楼")
+    page = client.get(LIST, {"q": "lift STUCK"}).content.decode()
+    assert page.count('class="field-tracking_code_column') == 1
+    assert client.get(LIST, {"q": "2号楼"}).content.decode().count('class="field-tracking_code_column') == 1
+    assert client.get(LIST, {"q": "楼道灯"}).content.decode().count('class="field-tracking_code_column') == 2
+
+
+def test_a_list_past_the_cap_says_more_than_without_counting_it_all(two, as_user, district_officer, settings):
+    settings.DASHBOARD_COUNT_CAP = 1
+    client = in_english(as_user(district_officer))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST).content.decode()
+    assert "more than 1 complaints" in page
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "complaints_complaint" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 2" in counts[0]  # one count, stopped at the cap
+    settings.DASHBOARD_COUNT_CAP = 10
+    assert "2 complaints" in in_english(as_user(district_officer)).get(LIST).content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes; CI runs this test there")
+def test_searches_use_the_indexes_on_postgresql(two, district_officer):
+    """The queries the admin sends for a code's beginning and for words use the pattern and
+    trigram indexes of migration 0010 (sequential scans off: the test tables are tiny)."""
+    from complaints.selectors import search_complaints
+
+    everything = Complaint.objects.order_by()  # a superuser's list: the indexes alone narrow it
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = {}
+        for term in ("7K4M", "楼道灯坏"):
+            sql, params = search_complaints(everything, term).query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plans[term] = "\n".join(row[0] for row in cursor.fetchall())
+    assert "complaint_code_pattern_idx" in plans["7K4M"], plans["7K4M"]
+    assert "complaint_description_trgm_idx" in plans["楼道灯坏"], plans["楼道灯坏"]
+
+
 def test_phone_masked_and_anonymous_name_hidden_from_firm_staff(two, as_user, juhe_firm_staff):
     shuguang, _ = two
 
