@@ -45,16 +45,18 @@ email to the firm's and the community's staff, through the outbox after commit.
 """
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -152,36 +154,50 @@ def _pct(part, whole) -> float | None:
 # ---------------------------------------------------------------------------
 # Gathering the evidence: one query per source, grouped in the database
 # ---------------------------------------------------------------------------
-def _count_subquery(queryset) -> Coalesce:
-    """COUNT(DISTINCT pk) of a correlated queryset, as an annotation (0 when empty)."""
-    counted = queryset.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("pk", distinct=True)).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _contracts(quarter: Quarter) -> list[dict]:
-    """Contracts active for at least a day of the quarter, with their party-building facts.
-    One query (EXISTS and COUNT sub-queries)."""
-    active_on_end = CrossAppointment.objects.active(on=quarter.end).filter(complex=OuterRef("complex_id"))
-    meetings = JointMeeting.objects.filter(
-        community=OuterRef("complex__community_id"), held_on__gte=quarter.start, held_on__lte=quarter.end
-    ).filter(Q(complexes=OuterRef("complex_id")) | Q(complexes__isnull=True))
-    return list(
+    """Contracts active for at least a day of the quarter, with their party-building facts:
+    the firm has a party organisation; two-way entry at the complex on the quarter's last day
+    (each direction); the joint meetings of the complex's community in the quarter that
+    concerned the complex (it is listed, or no complex is: the whole community) and those the
+    firm attended. Six queries, each a scan or a GROUP BY, whatever the number of contracts."""
+    contracts = list(
         ServiceContract.objects.filter(start_date__lte=quarter.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=quarter.start))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=quarter.start))
-        .annotate(
-            has_party_org=Exists(PartyOrganization.objects.filter(firm=OuterRef("firm_id"))),
-            into_counterpart=Exists(active_on_end.filter(direction=Direction.TO_COUNTERPART)),
-            into_community=Exists(active_on_end.filter(direction=Direction.TO_COMMUNITY)),
-            meetings_held=_count_subquery(meetings),
-            meetings_attended=_count_subquery(meetings.filter(attending_firms=OuterRef("firm_id"))),
-        )
         .order_by("pk")
-        .values(
-            "pk", "firm_id", "complex_id", "complex__community_id", "complex__households", "filed_on", "status",
-            "has_party_org", "into_counterpart", "into_community", "meetings_held", "meetings_attended",
-        )
+        .values("pk", "firm_id", "complex_id", "complex__community_id", "complex__households", "filed_on", "status")
     )
+    firms_with_party = set(PartyOrganization.objects.filter(firm__isnull=False).values_list("firm_id", flat=True).distinct())
+    entries = set(
+        CrossAppointment.objects.active(on=quarter.end).filter(complex__isnull=False)
+        .values_list("complex_id", "direction").distinct()
+    )
+    in_quarter = JointMeeting.objects.filter(held_on__gte=quarter.start, held_on__lte=quarter.end).order_by()
+    # Meetings of a whole community (no complex listed), and those of listed complexes of
+    # their own community; then the same with each attending firm.
+    community_wide = in_quarter.filter(complexes__isnull=True)
+    held_community = dict(community_wide.values("community_id").annotate(n=Count("pk")).values_list("community_id", "n"))
+    listed = in_quarter.filter(complexes__community_id=F("community_id"))
+    held_complex = dict(listed.values("complexes").annotate(n=Count("pk", distinct=True)).values_list("complexes", "n"))
+    attended_community = {
+        (row["community_id"], row["attending_firms"]): row["n"]
+        for row in community_wide.filter(attending_firms__isnull=False)
+        .values("community_id", "attending_firms").annotate(n=Count("pk", distinct=True))
+    }
+    attended_complex = {
+        (row["complexes"], row["attending_firms"]): row["n"]
+        for row in listed.filter(attending_firms__isnull=False)
+        .values("complexes", "attending_firms").annotate(n=Count("pk", distinct=True))
+    }
+    for c in contracts:
+        complex_id, community_id, firm_id = c["complex_id"], c["complex__community_id"], c["firm_id"]
+        c["has_party_org"] = firm_id in firms_with_party
+        c["into_counterpart"] = (complex_id, Direction.TO_COUNTERPART) in entries
+        c["into_community"] = (complex_id, Direction.TO_COMMUNITY) in entries
+        c["meetings_held"] = held_community.get(community_id, 0) + held_complex.get(complex_id, 0)
+        c["meetings_attended"] = (attended_community.get((community_id, firm_id), 0)
+                                  + attended_complex.get((complex_id, firm_id), 0))
+    return contracts
 
 
 def _by_complex(queryset, **aggregates) -> dict:
@@ -406,8 +422,8 @@ def firms_evaluate(*, period: str, scheme: EvaluationScheme | None = None, actor
     consequences. Returns a summary: period, scheme version, counts per status and per grade,
     firms, and the consequences newly recorded.
 
-    Queries: 11 to read, 6 to write the results, plus 6 when consequences are new — the same
-    for 2 contracts or 10,000 (bulk inserts are batched by the database's parameter limit)."""
+    Queries: about fifteen to read and five to write (the results themselves by COPY on
+    PostgreSQL), plus six when consequences are new: the same for 2 contracts or 10,000."""
     quarter = Quarter.parse(period) if isinstance(period, str) else period
     scheme = scheme or EvaluationScheme.objects.active().get()
     contracts = _contracts(quarter)
@@ -432,17 +448,17 @@ def firms_evaluate(*, period: str, scheme: EvaluationScheme | None = None, actor
         this_period = EvaluationConsequence.objects.filter(period=str(quarter))
         this_period.filter(evaluation__scheme=scheme).update(evaluation=None)
         FirmEvaluation.objects.filter(period=str(quarter), scheme=scheme).delete()
-        FirmEvaluation.objects.bulk_create(rows + rollups)
-        # Re-link this period's consequences to the rows just written.
+        _results_write(rows + rollups)
+        # Reasons and agenda titles are stored text: write them in the platform's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            created = _consequences_record(quarter=quarter, rows=rows, previous_fail=ev.previous_fail, actor=actor,
+                                           today=today)
+        # Link this period's consequences, the new ones and the earlier ones, to the rows just written.
         this_period.filter(evaluation__isnull=True).update(
             evaluation=Subquery(
                 FirmEvaluation.objects.filter(contract=OuterRef("contract_id"), period=str(quarter), scheme=scheme).values("pk")[:1]
             )
         )
-        # Reasons and agenda titles are stored text: write them in the platform's language.
-        with translation.override(settings.LANGUAGE_CODE):
-            created = _consequences_record(quarter=quarter, rows=rows, previous_fail=ev.previous_fail, actor=actor,
-                                           today=today)
         webhooks_notify(event="evaluation.published", permission="properties.view_firmevaluation", payload={
             "period": str(quarter), "scheme_version": scheme.version, "contracts": len(rows), "firms": len(rollups),
             "evaluated_at": timezone.localtime(now).isoformat(timespec="seconds"), "firm_evaluations": f"/api/v1/firm-evaluations/?period={quarter}",
@@ -459,6 +475,40 @@ def firms_evaluate(*, period: str, scheme: EvaluationScheme | None = None, actor
         "consequences": created,
     }
     return summary
+
+
+def _results_write(rows: list[FirmEvaluation]) -> None:
+    """Insert the results. On PostgreSQL through COPY: at 10,000 contracts the ORM's INSERT
+    spends most of the evaluation's time preparing 240,000 values one by one (see
+    benchmarks/results/NOTES.md); elsewhere bulk_create. The rows get no primary key here."""
+    connection.ensure_connection()
+    if connection.vendor != "postgresql" or not hasattr(connection.connection.cursor(), "copy_expert"):
+        FirmEvaluation.objects.bulk_create(rows)
+        return
+    fields = [f for f in FirmEvaluation._meta.concrete_fields if not f.primary_key]
+
+    def text(field, value):
+        if value is None:
+            return ""
+        if isinstance(field, models.JSONField):
+            return json.dumps(value, cls=field.encoder, ensure_ascii=False)
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.isoformat()
+        return str(value)
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for row in rows:
+        writer.writerow([text(f, getattr(row, f.attname)) for f in fields])
+    buffer.seek(0)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    nullable = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.null)  # "" is NULL there
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {FirmEvaluation._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NULL ({nullable}))",
+            buffer)
 
 
 def _consequences_record(*, quarter: Quarter, rows: list[FirmEvaluation], previous_fail: set, actor, today) -> dict:
@@ -483,8 +533,8 @@ def _consequences_record(*, quarter: Quarter, rows: list[FirmEvaluation], previo
         EvaluationConsequence.objects.filter(period=period, contract_id__in=[r.contract_id for r in failing])
         .values_list("contract_id", "kind")
     )
-    new = [
-        EvaluationConsequence(contract_id=r.contract_id, period=period, kind=kind, evaluation=r, reason=reason)
+    new = [  # linked to their evaluation by the caller, once the results are written
+        EvaluationConsequence(contract_id=r.contract_id, period=period, kind=kind, reason=reason)
         for r, kind, reason in wanted
         if (r.contract_id, kind) not in existing
     ]

@@ -25,12 +25,21 @@ class RedPropertyConfig(AppConfig):
 
         # Rate limits count in the database cache unless REDIS_URL is set; migrate makes its table.
         post_migrate.connect(create_cache_tables, sender=self)
+        # Role groups as redproperty/roles.py says after every migrate, whatever the order the
+        # apps' data migrations ran in.
+        post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="redproperty.sync_roles")
 
         from axes.signals import user_locked_out
 
         from .lockout import flag_drf_request
 
         user_locked_out.connect(flag_drf_request, dispatch_uid="redproperty.lockout.flag_drf_request")
+
+
+def sync_roles_after_migrate(sender, apps, **kwargs):
+    from .roles import sync_role_groups
+
+    sync_role_groups(apps)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
         ("partybranches", "0002_agenda_item"),
         ("communities", "0002_initial"),
         ("complaints", "0001_initial"),
-        ("authtoken", "__latest__"),
-        ("auth", "__latest__"),
-        ("contenttypes", "__latest__"),
+        ("authtoken", "0004_alter_tokenproxy_options"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [migrations.RunPython(sync_role_groups, migrations.RunPython.noop)]
