@@ -29,7 +29,7 @@ from redproperty.privacy import may_see_contacts
 
 from . import services
 from .selectors import search_complaints
-from .models import Action, Attachment, Category, Channel, Complaint, ComplaintEvent, RatesSnapshot
+from .models import Action, Attachment, Category, Channel, Complaint, ComplaintEvent, RatesSnapshot, overdue_condition
 from .portal.forms import PhotosField
 
 
@@ -215,7 +215,7 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.overdue()
         if self.value() == "no":
-            return queryset.exclude(pk__in=Complaint.objects.overdue().values("pk"))
+            return queryset.exclude(overdue_condition(timezone.now()))
         return queryset
 
 

@@ -96,6 +96,12 @@ class HandlerLevel(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("Subdistrict")
 
 
+def overdue_condition(now) -> Q:
+    """The overdue rule as a condition, for a filter, an exclude or a COUNT's filter (never an
+    `IN` of every overdue complaint: at a million complaints that sub-query costs seconds)."""
+    return Q(status__in=OPEN_STATUSES) & (Q(due_resolve_at__lt=now) | Q(status=Status.SUBMITTED, due_response_at__lt=now))
+
+
 class ComplaintQuerySet(JurisdictionQuerySet):
     community_lookup = "complex__community"
     firm_lookup = "assigned_firm"
@@ -105,10 +111,7 @@ class ComplaintQuerySet(JurisdictionQuerySet):
 
     def overdue(self, now=None):
         """Open complaints past their resolution deadline, or unaccepted past the response deadline."""
-        now = now or timezone.now()
-        return self.open().filter(
-            Q(due_resolve_at__lt=now) | Q(status=Status.SUBMITTED, due_response_at__lt=now)
-        )
+        return self.filter(overdue_condition(now or timezone.now()))
 
 
 class Complaint(TimeStamped):

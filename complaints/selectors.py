@@ -8,7 +8,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import OPEN_STATUSES, TRACKING_ALPHABET, TRACKING_CHARS, Complaint, Status
+from .models import OPEN_STATUSES, TRACKING_ALPHABET, TRACKING_CHARS, Complaint, Status, overdue_condition
 
 DUPLICATE_WINDOW = datetime.timedelta(days=7)
 
@@ -21,9 +21,9 @@ def complaint_queue(queryset, *, status="", overdue="", complex=None, category=N
     if status:
         queryset = queryset.filter(status=status)
     if overdue == "yes":
-        queryset = queryset.filter(pk__in=Complaint.objects.overdue(now).values("pk"))
+        queryset = queryset.filter(overdue_condition(now))
     elif overdue == "no":
-        queryset = queryset.exclude(pk__in=Complaint.objects.overdue(now).values("pk"))
+        queryset = queryset.exclude(overdue_condition(now))
     if complex is not None:
         queryset = queryset.filter(complex=complex)
     if category is not None:

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from complaints.models import Channel, Complaint, Status
+from complaints.models import Channel, Complaint, Status, overdue_condition
 from properties.models import FirmEvaluation
 
 from . import selectors
@@ -136,7 +136,7 @@ def complaints_filtered(user, params: dict):
     if params.get("overdue") == "yes":
         queryset = queryset.overdue()
     elif params.get("overdue") == "no":
-        queryset = queryset.exclude(pk__in=Complaint.objects.overdue().values("pk"))
+        queryset = queryset.exclude(overdue_condition(timezone.now()))
     return queryset.select_related("complex__community__subdistrict", "category", "assigned_firm").order_by(
         "-submitted_at", "-id")
 

@@ -19,6 +19,9 @@ def create(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, definition in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON complaints_complaint USING {definition}")
+    # Statistics of the indexed expressions: without them the planner guesses that a search
+    # matches a tenth of the rows and walks the whole table newest first (2.5 s at a million).
+    schema_editor.execute("ANALYZE complaints_complaint")
 
 
 def drop(apps, schema_editor):

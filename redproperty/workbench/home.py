@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import CommitteeStatus, OwnersCommittee, ResidentialComplex
-from complaints.models import OPEN_STATUSES, Complaint, Status
+from complaints.models import OPEN_STATUSES, Complaint, Status, overdue_condition
 from complaints.rates import month_bounds, rates_for
 from partybranches.models import AgendaItem, MeetingResolution, ResolutionStatus
 from properties.models import ServiceContract
@@ -81,7 +81,7 @@ def complaint_tallies(complaints, *, now, today) -> list[Tally]:
     day_start = datetime.datetime.combine(today, datetime.time.min, tzinfo=timezone.get_default_timezone())
     counts = complaints.aggregate(
         waiting=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        overdue=Count("pk", filter=Q(pk__in=Complaint.objects.overdue(now).values("pk"))),
+        overdue=Count("pk", filter=overdue_condition(now)),
         reopened=Count("pk", filter=Q(status=Status.REOPENED)),
         due_today=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_resolve_at__gte=day_start,
                                        due_resolve_at__lt=day_start + datetime.timedelta(days=1))),
