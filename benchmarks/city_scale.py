@@ -477,7 +477,11 @@ def main():
             lines.append(profile(server, key))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still in a long request
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "city_scale_explain.txt").write_text(explain_hot_queries(key))
     lines.append("EXPLAIN ANALYZE of the two slowest queries of each request: benchmarks/results/city_scale_explain.txt")
