@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import ResidentialComplex
@@ -186,7 +187,7 @@ class DuplicateForm(TransitionForm):
         super().__init__(*args, **kwargs)
         visible = Complaint.objects.visible_to(self.user)
         self.fields["suggested"].queryset = visible.filter(pk__in=[c.pk for c in candidates])
-        self.fields["suggested"].label_from_instance = lambda c: f"{c.tracking_code} · {c.submitted_at:%Y-%m-%d} · {c.description[:40]}"
+        self.fields["suggested"].label_from_instance = lambda c: f"{c.tracking_code} · {timezone.localtime(c.submitted_at):%Y-%m-%d} · {c.description[:40]}"
         if not candidates:
             del self.fields["suggested"]
             self.fields["code"].label = _("Tracking code of the original")

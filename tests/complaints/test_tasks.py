@@ -1,8 +1,9 @@
-"""The Celery tasks the schedules run: names, retry policy, and what each one changes."""
+"""The Celery tasks the schedules run: names, retry policy, and what each one changes. Every test
+runs at a fixed instant (tests/instants.py); the monthly snapshot at 23:59 and 00:00 in Shanghai
+on the last day of a month, a quarter and a year."""
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import OperationalError
@@ -13,8 +14,9 @@ from complaints.models import Action, ComplaintEvent, HandlerLevel, RatesSnapsho
 from redproperty import outbox
 from redproperty.celery import app
 from tests import factories as f
+from tests.instants import SHANGHAI, pinned
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = pinned
 
 
 def _late(world, **extra):
@@ -61,6 +63,9 @@ def test_close_unrated_task(world, settings):
     ("2026-11-30T16:30:00Z", datetime.date(2026, 11, 1)),  # 00:30 on 1 December in Shanghai
     ("2026-11-30T16:00:00Z", datetime.date(2026, 11, 1)),  # 00:00 on 1 December in Shanghai
     ("2026-11-30T15:59:00Z", datetime.date(2026, 10, 1)),  # 23:59 on 30 November in Shanghai
+    ("2026-09-30T15:59:00Z", datetime.date(2026, 8, 1)),   # 23:59 on 30 September: the quarter's last minute
+    ("2026-09-30T16:00:00Z", datetime.date(2026, 9, 1)),   # 00:00 on 1 October: a new quarter
+    ("2026-12-31T15:59:00Z", datetime.date(2026, 11, 1)),  # 23:59 on 31 December
     ("2026-12-31T16:00:00Z", datetime.date(2026, 12, 1)),  # 00:00 on 1 January: a new quarter and year
 ])
 def test_store_rates_defaults_to_the_month_just_ended_in_shanghai(world, time_machine, instant, just_ended):

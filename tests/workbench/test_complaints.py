@@ -1,6 +1,8 @@
 """The complaint pages: queue, filters, one page per complaint with its moves, intake, bulk
 accept, phone reveal, duplicates, autocomplete and reply templates; each role sees only its
-jurisdiction, bad input saves nothing, lists cost the same for 2 and 50 rows."""
+jurisdiction, bad input saves nothing, lists cost the same for 2 and 50 rows. Every test runs
+at a fixed instant (tests/instants.py); "due today" and the dates of the duplicate suggestions
+at 23:59 and 00:00 in Shanghai."""
 from __future__ import annotations
 
 import datetime
@@ -15,9 +17,10 @@ from complaints.models import Action, Channel, Complaint, ComplaintEvent, ReplyT
 from complaints.services import complaint_accept, complaint_resolve, complaint_start
 from tests import factories as f
 from tests.conftest import in_english
+from tests.instants import BOUNDARIES, SHANGHAI, pinned
 from tests.workbench.conftest import ROLES, file_complaint, visible
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]
 
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"}
 
@@ -158,14 +161,26 @@ def test_queue_filters_by_complex_category_date_and_code(queue, world, as_user, 
     assert response.status_code == 200 and codes(response) == {fresh, late}
 
 
-def test_due_today_lists_open_complaints_due_today(world, category, as_user, shuguang_worker):
-    now = timezone.now()
-    due = file_complaint(world.shuguang_complex, category, submitted_at=now - datetime.timedelta(days=7) + datetime.timedelta(minutes=1))
-    file_complaint(world.shuguang_complex, category)
-    local = timezone.localtime(due.due_resolve_at).date()
-    if local != timezone.localdate():  # the deadline fell past midnight: nothing is due today
-        pytest.skip("run at a time when one minute later is the same day")
-    assert codes(as_user(shuguang_worker).get("/workbench/complaints/", {"due": "today"})) == {due.tracking_code}
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_due_today_lists_open_complaints_due_today_in_shanghai(world, category, as_user, shuguang_worker,
+                                                               time_machine, instant):
+    """Today is Shanghai's: at 00:00 on the 1st it is still the 30th in UTC."""
+    time_machine.move_to(instant, tick=False)
+    today = instant.date()
+    midnight = datetime.datetime.combine(today, datetime.time.min, tzinfo=SHANGHAI)
+    deadlines = {  # the category gives 7 days to resolve
+        "first second": midnight, "last second": midnight + datetime.timedelta(days=1, seconds=-1),
+        "yesterday": midnight - datetime.timedelta(seconds=1), "tomorrow": midnight + datetime.timedelta(days=1),
+    }
+    filed = {name: file_complaint(world.shuguang_complex, category, submitted_at=due - datetime.timedelta(days=7))
+             for name, due in deadlines.items()}
+    resolved = file_complaint(world.shuguang_complex, category, submitted_at=midnight - datetime.timedelta(days=7, hours=-1))
+    complaint_resolve(complaint=complaint_accept(complaint=resolved, actor=shuguang_worker), actor=shuguang_worker,
+                      note="修好了")
+
+    listed = codes(as_user(shuguang_worker).get("/workbench/complaints/", {"due": "today"}))
+
+    assert listed == {filed["first second"].tracking_code, filed["last second"].tracking_code}
 
 
 def test_overdue_rows_are_marked_red(queue, as_user, shuguang_worker):
@@ -434,6 +449,20 @@ def test_duplicates_are_suggested_and_marked_in_one_step(world, category, as_use
     assert response.status_code == 303
     again.refresh_from_db()
     assert (again.status, again.duplicate_of) == (Status.DUPLICATE, original)
+
+
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_suggested_duplicates_are_dated_in_shanghai(world, category, as_user, shuguang_worker, time_machine, instant):
+    """The suggestion's date is the day it was filed in Shanghai, as in the list beside it (at
+    00:00 on the 1st it was still the 30th in UTC)."""
+    time_machine.move_to(instant, tick=False)
+    original = file_complaint(world.shuguang_east, category)
+    again = file_complaint(world.shuguang_east, category)
+
+    page = as_user(shuguang_worker).get(detail_url(again)).content.decode()
+
+    assert f"{original.tracking_code} · {instant.date():%Y-%m-%d} · " in page
+    assert f"{original.tracking_code} · {instant.date() - datetime.timedelta(days=1):%Y-%m-%d}" not in page
 
 
 def test_a_duplicate_cannot_point_at_an_out_of_scope_complaint(complaints, as_user, shuguang_worker):
