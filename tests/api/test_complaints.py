@@ -9,9 +9,10 @@ from django.utils import timezone
 from complaints.models import Action, Attachment, Complaint, ComplaintEvent, Status
 from complaints.services import complaint_accept, complaint_resolve, complaint_submit
 from tests import factories as f
+from tests.instants import BOUNDARIES, NOW, pinned
 from tests.complaints.photo_files import image_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]  # deadlines, overdue and date filters at a fixed instant
 
 
 @pytest.fixture
@@ -210,7 +211,7 @@ def _submitted_before(world, category):
 COMPLAINT_FILTERS = [
     ({"overdue": "true"}, _overdue),
     ({"status": "accepted"}, _status),
-    ({"submitted_before": (timezone.localdate() - datetime.timedelta(days=30)).isoformat()}, _submitted_before),
+    ({"submitted_before": (NOW.date() - datetime.timedelta(days=30)).isoformat()}, _submitted_before),
     ({"category": "lighting"}, lambda w, c: (submit(w.heleju, c), submit(w.heleju, f.CategoryFactory(code="lift")))),
     ({"firm": "juhe"}, lambda w, c: (submit(w.shuguang_east, c), submit(w.shuguang_complex, c))),
     ({"subdistrict": "jinma"}, lambda w, c: (submit(w.heleju, c), submit(w.shuguang_complex, c))),
@@ -229,6 +230,22 @@ def test_complaint_filter_matches_and_does_not_match(world, district_officer, ap
 
     assert hit.tracking_code in found
     assert miss.tracking_code not in found
+
+
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_submission_date_filters_take_the_date_in_shanghai(world, district_officer, api_as, category, time_machine,
+                                                           instant):
+    """Filed at 00:00 on the 1st in Shanghai (still the 30th in UTC): filed on the 1st."""
+    time_machine.move_to(instant, tick=False)
+    complaint = submit(world.heleju, category)
+    day, before = instant.date().isoformat(), (instant.date() - datetime.timedelta(days=1)).isoformat()
+    client = api_as(district_officer)
+
+    assert codes(client.get("/api/v1/complaints/", {"submitted_after": day})) == {complaint.tracking_code}
+    assert codes(client.get("/api/v1/complaints/", {"submitted_before": day})) == {complaint.tracking_code}
+    assert codes(client.get("/api/v1/complaints/", {"submitted_before": before})) == set()
+    events = client.get("/api/v1/complaint-events/", {"created_after": day, "created_before": day}).json()["results"]
+    assert [row["complaint"] for row in events] == [complaint.pk]
 
 
 def test_complaints_come_newest_first_in_cursor_pages(world, district_officer, api_as, category):

@@ -11,8 +11,9 @@ from complaints.models import Channel, Complaint
 from complaints.services import complaint_accept, complaint_reject, complaint_submit
 from integrations.services import api_key_create
 from tests import factories as f
+from tests.instants import NOW, pinned
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]  # deadlines, overdue and date filters at a fixed instant
 
 REQUEST_FIELDS = [
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
@@ -263,8 +264,8 @@ def _two(world, category, district_officer):
     ({"status": "closed"}, "old"),
     ({"service_code": "lighting"}, "old"),
     ({"service_code": "lift,other"}, "new"),
-    ({"end_date": (timezone.localdate() - datetime.timedelta(days=10)).isoformat() + "T00:00:00+08:00"}, "old"),
-    ({"start_date": (timezone.localdate() - datetime.timedelta(days=10)).isoformat() + "T00:00:00+08:00"}, "new"),
+    ({"end_date": (NOW.date() - datetime.timedelta(days=10)).isoformat() + "T00:00:00+08:00"}, "old"),
+    ({"start_date": (NOW.date() - datetime.timedelta(days=10)).isoformat() + "T00:00:00+08:00"}, "new"),
 ])
 def test_request_filters(client, world, category, hotline_key, district_officer, params, expected):
     old, new = _two(world, category, district_officer)

@@ -16,8 +16,9 @@ from complaints.services import complaint_reject, complaint_submit
 from integrations.models import ApiKey
 from integrations.services import api_key_revoke
 from tests import factories as f
+from tests.instants import pinned
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]  # deadlines, overdue and date filters at a fixed instant
 
 
 @pytest.fixture
