@@ -1,4 +1,5 @@
-"""The headline figures are counted from the records and scoped to who is asking."""
+"""The headline figures are counted from the records and scoped to who is asking (at a fixed
+instant, tests/instants.py: appointments and committees in force today)."""
 from __future__ import annotations
 
 import datetime
@@ -9,12 +10,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from communities.models import CommitteeStatus, MemberRole
 from partybranches.models import Direction, OrgKind, ProjectLevel, StationKind
 from redproperty.overview import FIGURES, overview_figures
 from tests import factories as f
+from tests.instants import NOW, pinned
+
+pytestmark = pinned
 
 
 def committee(complex_, *, party_members: int, status=CommitteeStatus.ACTIVE, size=5):
@@ -111,7 +114,7 @@ def test_a_user_without_a_profile_sees_zeros(register, outsider):
 
 
 def test_figures_follow_the_records(register, district_officer):
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    yesterday = NOW.date() - datetime.timedelta(days=1)
     into_community = next(a for a in register.east_appointments if a.direction == Direction.TO_COMMUNITY)
     into_community.start_date, into_community.end_date = yesterday - datetime.timedelta(days=30), yesterday
     into_community.save()

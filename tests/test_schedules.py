@@ -5,6 +5,7 @@ import pytest
 from django_celery_beat.models import PeriodicTask
 
 from redproperty.celery import app
+from tests.instants import MONTH_FIRST_MINUTE, QUARTER_FIRST_MINUTE, QUARTER_LAST_MINUTE, SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,16 @@ def test_tasks_declare_late_acks_time_limits_and_retries():
         assert task.autoretry_for and task.retry_backoff
 
 
-def test_the_quarterly_task_evaluates_the_quarter_just_ended(world):
-    from properties.evaluation import Quarter
+@pytest.mark.parametrize("instant, quarter", [
+    (QUARTER_LAST_MINUTE, "2026Q2"),   # 23:59 on 30 September in Shanghai: the third quarter is not over
+    (QUARTER_FIRST_MINUTE, "2026Q3"),  # 00:00 on 1 October in Shanghai (16:00 on 30 September in UTC)
+    (datetime.datetime(2026, 10, 1, 2, 0, tzinfo=SHANGHAI), "2026Q3"),  # when the beat runs it
+    (MONTH_FIRST_MINUTE, "2026Q3"),    # a month, not a quarter, begins
+], ids=["2026-09-30T23:59+08", "2026-10-01T00:00+08", "2026-10-01T02:00+08", "2026-12-01T00:00+08"])
+def test_the_quarterly_task_evaluates_the_quarter_just_ended(world, time_machine, instant, quarter):
     from properties.models import FirmEvaluation
 
+    time_machine.move_to(instant, tick=False)
     summary = app.tasks["properties.evaluate_quarter"].apply().get()
-    assert summary["period"] == str(Quarter.just_ended())
-    assert FirmEvaluation.objects.filter(period=summary["period"]).count() == 4
+    assert summary["period"] == quarter
+    assert FirmEvaluation.objects.filter(period=quarter).count() == 4

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import override
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,8 +27,9 @@ from communities.models import (
 from partybranches.models import Direction
 from properties.models import ContractStatus, ServiceContract
 from tests import factories as f
+from tests.instants import BOUNDARIES, NOW, pinned
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]  # what is in force today, at a fixed instant
 
 
 def field_errors(exc_info) -> dict:
@@ -280,8 +280,7 @@ def test_current_firm_from_a_prefetch_costs_no_query(world, django_assert_num_qu
 # ---------------------------------------------------------------------------
 # Two-way entry: an active cross-appointment in each direction
 # ---------------------------------------------------------------------------
-def _appoint(complex_, direction, start_days=-30, end_days=None, **kwargs):
-    today = timezone.localdate()
+def _appoint(complex_, direction, start_days=-30, end_days=None, today=NOW.date(), **kwargs):
     return f.CrossAppointmentFactory(
         complex=complex_,
         direction=direction,
@@ -298,10 +297,12 @@ def has_two_way_entry(complex_) -> bool:
     return annotated
 
 
-def test_active_appointments_both_ways_give_two_way_entry(world):
-    _appoint(world.shuguang_east, Direction.TO_COUNTERPART, firm=world.juhe)
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_active_appointments_both_ways_give_two_way_entry(world, time_machine, instant):
+    time_machine.move_to(instant, tick=False)
+    _appoint(world.shuguang_east, Direction.TO_COUNTERPART, today=instant.date(), firm=world.juhe)
     assert not has_two_way_entry(world.shuguang_east)
-    _appoint(world.shuguang_east, Direction.TO_COMMUNITY, end_days=0, firm=world.juhe)
+    _appoint(world.shuguang_east, Direction.TO_COMMUNITY, end_days=0, today=instant.date(), firm=world.juhe)  # ends today
     assert has_two_way_entry(world.shuguang_east)
     assert not has_two_way_entry(world.shuguang_complex)
 
@@ -315,9 +316,12 @@ def test_two_appointments_in_one_direction_are_not_two_way_entry(world):
 @pytest.mark.parametrize(
     "start_days, end_days", [(-400, -1), (1, None)], ids=["ended yesterday", "starts tomorrow"]
 )
-def test_inactive_appointments_do_not_count(world, start_days, end_days):
-    _appoint(world.shuguang_east, Direction.TO_COUNTERPART, firm=world.juhe)
-    _appoint(world.shuguang_east, Direction.TO_COMMUNITY, start_days=start_days, end_days=end_days, firm=world.juhe)
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_inactive_appointments_do_not_count(world, start_days, end_days, time_machine, instant):
+    time_machine.move_to(instant, tick=False)
+    _appoint(world.shuguang_east, Direction.TO_COUNTERPART, today=instant.date(), firm=world.juhe)
+    _appoint(world.shuguang_east, Direction.TO_COMMUNITY, start_days=start_days, end_days=end_days,
+             today=instant.date(), firm=world.juhe)
     assert not has_two_way_entry(world.shuguang_east)
 
 

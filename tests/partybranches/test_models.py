@@ -1,11 +1,12 @@
 """partybranches/ models: cross-appointments, party organisations, meetings, projects and
-stations — their invariants, and the jurisdiction rule on each of them."""
+stations — their invariants, and the jurisdiction rule on each of them. Every test runs at a
+fixed instant (tests/instants.py); what is in force or overdue "today" at 23:59 and 00:00 in
+Shanghai at a month's and a quarter's end."""
 from __future__ import annotations
 
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from partybranches.models import (
     AgendaItem,
@@ -21,6 +22,7 @@ from partybranches.models import (
     StationKind,
 )
 from tests import factories as f
+from tests.instants import BOUNDARIES, pinned
 from tests.communities.test_models import (  # noqa: F401 (personas is a fixture)
     assert_scoped,
     personas,
@@ -29,7 +31,7 @@ from tests.communities.test_models import (  # noqa: F401 (personas is a fixture
     refused_by_database,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]
 
 
 # ---------------------------------------------------------------------------
@@ -89,8 +91,10 @@ def test_appointment_from_another_communitys_organisation_is_refused(world):
     refused(bad, "party_organization")
 
 
-def test_active_appointments_are_those_in_force_today(world, shuguang_org):
-    today = timezone.localdate()
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_active_appointments_are_those_in_force_today(world, shuguang_org, time_machine, instant):
+    time_machine.move_to(instant, tick=False)
+    today = instant.date()  # Shanghai's
     day = datetime.timedelta(days=1)
     spans = {
         "open": (today - 30 * day, None),
@@ -168,8 +172,10 @@ def test_resolution_marked_done_needs_its_completion_date(world):
     refused_by_database(done)
 
 
-def test_overdue_resolutions_are_open_ones_past_their_due_date(world):
-    today = timezone.localdate()
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_overdue_resolutions_are_open_ones_past_their_due_date(world, time_machine, instant):
+    time_machine.move_to(instant, tick=False)
+    today = instant.date()  # Shanghai's
     day = datetime.timedelta(days=1)
     meeting = f.MeetingFactory(community=world.shuguang)
     for text, due, status, completed in [
