@@ -20,7 +20,6 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
 
 from complaints.models import Complaint, HandlerLevel
 from complaints.services import complaint_submit
@@ -29,6 +28,7 @@ from redproperty import outbox
 from redproperty.celery import app
 from redproperty.models import OutboxStatus, OutboxTask
 from tests import factories as f
+from tests.instants import NOW
 from tests.properties.test_evaluation import full_evidence
 
 pytestmark = [pytest.mark.broker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -120,10 +120,14 @@ def working_broker(request, tmp_path):
             yield request.param
 
 
+# The worker is a thread of this process: it reads the clock the test set. Ticking, so the
+# worker's timers run; at 10:00 on 26 November 2026 in Shanghai the late complaint (filed 16
+# November) is overdue and outside the third quarter evaluated, whenever the suite runs.
+@pytest.mark.time_machine(NOW, tick=True)
 def test_a_worker_runs_an_evaluation_and_an_overdue_sweep(working_broker):
     world_contract = f.ContractFactory()
     full_evidence(world_contract.complex)
-    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    ten_days_ago = NOW - datetime.timedelta(days=10)
     late = f.ComplaintFactory(complex=world_contract.complex, assigned_firm=world_contract.firm,
                               handler_level=HandlerLevel.FIRM, submitted_at=ten_days_ago)
     with transaction.atomic():  # published on commit; the messages wait in the broker

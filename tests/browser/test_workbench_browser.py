@@ -16,6 +16,7 @@ import datetime
 
 import pytest
 from playwright.sync_api import expect
+from django.utils import timezone
 
 from complaints.models import Complaint, Status
 from partybranches.models import JointMeeting
@@ -179,7 +180,7 @@ def test_tablet_enter_an_inspection(live_server, new_page, world, shuguang_worke
     expect(driver.page.locator(".message")).to_have_text("Inspection saved.")
     expect(driver.page.locator("#inspection-table")).to_contain_text("巨和物业")
     inspection = Inspection.objects.get()
-    assert (inspection.complex, inspection.total, inspection.inspected_on) == (world.shuguang_east, 85, datetime.date.today())
+    assert (inspection.complex, inspection.total, inspection.inspected_on) == (world.shuguang_east, 85, timezone.localdate())
     assert driver.count == 9, f"tablet, inspection entered: {driver.count} interactions"
 
 
@@ -194,7 +195,7 @@ def fill_resolution(driver, index, text, side, due):
 
 def record_meeting(driver, complaint, *, resolutions, javascript):
     driver.click("#home-action-2")  # "Record a joint meeting", one tap from my day
-    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     driver.fill("#id_held_on", yesterday)
     driver.fill("#id_attendees_party", "3")
     driver.fill("#id_attendees_firm", "2")
@@ -202,7 +203,7 @@ def record_meeting(driver, complaint, *, resolutions, javascript):
     driver.fill("#id_minutes", "与会各方逐项议定。")
     sides = ["Property firm", "Residents' committee", "Community party organisation"]
     for index, text in enumerate(resolutions):
-        fill_resolution(driver, index, text, sides[index % 3], (datetime.date.today() + datetime.timedelta(days=7 * (index + 1))).isoformat())
+        fill_resolution(driver, index, text, sides[index % 3], (timezone.localdate() + datetime.timedelta(days=7 * (index + 1))).isoformat())
     if javascript:
         driver.fill("#id_cited_codes", complaint.tracking_code[:4].lower())
         expect(driver.page.locator("#complaint-suggestions")).to_contain_text("曙光东苑 · 公共设施维修")

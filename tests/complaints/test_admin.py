@@ -16,6 +16,9 @@ from complaints import services as s
 from complaints.models import Action, Category, Complaint, ComplaintEvent, Status
 from tests import factories as f
 from tests.conftest import in_english
+from tests.instants import pinned
+
+pytestmark = pinned  # overdue rows and deadlines at a fixed instant
 
 LIST = reverse("admin:complaints_complaint_changelist")
 

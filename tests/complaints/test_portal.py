@@ -23,6 +23,9 @@ from complaints.services import complaint_accept, complaint_resolve, complaint_s
 from tests import factories as f
 from tests.complaints.photo_files import GPS_IFD, image_bytes, jpeg_with_gps, png_bomb, upload
 from tests.conftest import in_english
+from tests.instants import pinned
+
+pytestmark = pinned  # overdue rows and deadlines at a fixed instant
 
 SUBMIT = reverse("portal:submit")
 TRACK = reverse("portal:track")

@@ -17,8 +17,9 @@ from complaints import services as s
 from complaints.models import Action, Attachment, Category, Complaint, ComplaintEvent, HandlerLevel, Status
 from properties.models import ContractStatus
 from tests import factories as f
+from tests.instants import NOW, pinned
 
-NOW = timezone.now()
+pytestmark = pinned  # due times, overdue, escalation and auto-close at a fixed instant
 
 
 def submit(world, complex=None, category=None, **kwargs):
