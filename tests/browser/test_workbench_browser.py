@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from complaints.models import Complaint, Status
 from partybranches.models import JointMeeting
