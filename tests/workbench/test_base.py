@@ -1,5 +1,8 @@
-"""The workbench's door: login, who may come in, the layout, the community choice, my day."""
+"""The workbench's door: login, who may come in, the layout, the community choice, my day. At a
+fixed instant (tests/instants.py); this month's rates at 23:59 and 00:00 in Shanghai."""
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.contrib.auth import views as auth_views
@@ -9,9 +12,10 @@ from complaints.models import Status
 from complaints.services import complaint_accept
 from redproperty.workbench.views import LoginView
 from tests.conftest import PASSWORD, in_english
+from tests.instants import MONTH_FIRST_MINUTE, MONTH_LAST_MINUTE, QUARTER_FIRST_MINUTE, QUARTER_LAST_MINUTE, pinned
 from tests.workbench.conftest import file_complaint
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]
 
 
 def test_anonymous_users_are_sent_to_the_workbench_login(client):
@@ -80,6 +84,21 @@ def test_my_day_shows_the_communitys_rates_beside_its_subdistricts(world, as_use
     page = in_english(as_user(shuguang_worker)).get("/workbench/").content.decode()
     assert "This month's three rates" in page
     assert '<th scope="row">曙光社区</th>' in page and '<th scope="row">太和街道</th>' in page
+
+
+@pytest.mark.parametrize("instant, this_month", [
+    (MONTH_LAST_MINUTE, 2), (MONTH_FIRST_MINUTE, 1), (QUARTER_LAST_MINUTE, 2), (QUARTER_FIRST_MINUTE, 1),
+], ids=["2026-11-30T23:59+08", "2026-12-01T00:00+08", "2026-09-30T23:59+08", "2026-10-01T00:00+08"])
+def test_my_days_month_is_shanghais(world, category, as_user, shuguang_worker, time_machine, instant, this_month):
+    """Filed a minute ago and now: at 00:00 on the 1st in Shanghai only the second is this month's."""
+    time_machine.move_to(instant, tick=False)
+    file_complaint(world.shuguang_complex, category, submitted_at=instant - datetime.timedelta(minutes=1))
+    file_complaint(world.shuguang_complex, category)
+
+    day = as_user(shuguang_worker).get("/workbench/").context["day"]
+
+    assert day["today"] == instant.date()
+    assert [(where, rates.received) for where, rates in day["rates"]] == [("曙光社区", this_month), ("太和街道", this_month)]
 
 
 def test_firm_staff_see_their_firms_rates(world, as_user, juhe_firm_staff):
