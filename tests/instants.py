@@ -25,6 +25,11 @@ NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)
 
 pinned = pytest.mark.time_machine(NOW, tick=False)
 
+# 02:00 on 1 October 2026 in Shanghai: beat's quarterly evaluation of the third quarter
+# (redproperty/migrations/0002_schedules.py).
+QUARTER_RUN = datetime.datetime(2026, 10, 1, 2, 0, tzinfo=SHANGHAI)
+pinned_at_the_quarterly_run = pytest.mark.time_machine(QUARTER_RUN, tick=False)
+
 
 def _at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=SHANGHAI)

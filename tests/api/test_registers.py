@@ -10,8 +10,9 @@ from communities.models import OwnersCommittee
 from partybranches.models import Direction
 from properties.models import EvaluationConsequence, EvaluationScheme, FirmEvaluation
 from tests import factories as f
+from tests.instants import pinned
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned]  # overdue, active and ending records at a fixed instant
 
 
 def ids(response):

@@ -16,8 +16,9 @@ from properties.evaluation import Quarter, firms_evaluate
 from properties.models import CreditEventKind, EvaluationScheme, EvaluationStatus, FirmEvaluation, Grade
 from properties.services import scheme_revise
 from tests import factories as f
+from tests.instants import pinned_at_the_quarterly_run
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pinned_at_the_quarterly_run]  # the third quarter as beat evaluates it
 
 Q3 = "2026Q3"
 TZ = timezone.get_default_timezone()
