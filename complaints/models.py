@@ -321,8 +321,9 @@ class ComplaintEvent(models.Model):
 
 
 def attachment_path(instance, filename):
-    """Random stored names: an upload's own name never reaches the disk."""
-    return f"complaints/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+    """Random stored names: an upload's own name never reaches the disk. Filed by the month in
+    Shanghai (the month the complaint shows)."""
+    return f"complaints/{timezone.localtime():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
 class AttachmentQuerySet(JurisdictionQuerySet):

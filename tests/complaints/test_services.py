@@ -17,7 +17,7 @@ from complaints import services as s
 from complaints.models import Action, Attachment, Category, Complaint, ComplaintEvent, HandlerLevel, Status
 from properties.models import ContractStatus
 from tests import factories as f
-from tests.instants import NOW, pinned
+from tests.instants import BOUNDARIES, NOW, pinned
 
 pytestmark = pinned  # due times, overdue, escalation and auto-close at a fixed instant
 
@@ -124,6 +124,16 @@ def test_photos_are_saved_as_attachments_of_the_submission(world):
     assert {(a.width, a.height) for a in attachments} == {(40, 30)}
     assert all(a.event.action == Action.SUBMIT for a in attachments)
     assert all(not a.image.name.endswith("photo.png") for a in attachments)
+
+
+@pytest.mark.parametrize("instant", BOUNDARIES)
+def test_photos_are_filed_under_the_month_in_shanghai(world, time_machine, instant):
+    """At 00:00 on 1 December in Shanghai (16:00 on 30 November in UTC) under 2026/12."""
+    time_machine.move_to(instant, tick=False)
+
+    [attachment] = submit(world, photos=[png()]).attachments.all()
+
+    assert attachment.image.name.startswith(f"complaints/{instant:%Y/%m}/")
 
 
 @pytest.mark.parametrize(
