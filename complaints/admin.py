@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 
 from properties.models import PropertyFirm
 from redproperty.admin import HistoryAdmin, ScopedModelAdmin, ScopedTabularInline
+from redproperty.models import AccessDoor
 from redproperty.privacy import may_see_contacts
 
 from . import services
@@ -494,7 +495,7 @@ class ComplaintAdmin(ScopedModelAdmin):
             "change_url": reverse("admin:complaints_complaint_change", args=[complaint.pk]),
         }
         if request.method == "POST":
-            context["phone"] = services.complaint_reveal_phone(complaint=complaint, actor=request.user) or "—"
+            context["phone"] = services.complaint_reveal_phone(complaint=complaint, actor=request.user, door=AccessDoor.ADMIN) or "—"
             context["email"] = complaint.reporter_email or "—"  # revealed with the phone, in the same record
         return TemplateResponse(request, "admin/complaints/complaint/reveal_phone.html", context)
 

@@ -34,7 +34,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from integrations.webhooks import webhooks_notify
-from redproperty import outbox
+from redproperty import outbox, pipl
+from redproperty.models import AccessKind
 from redproperty.scoping import staff_profile_of
 from redproperty.workflow import TransitionError  # noqa: F401 (the lifecycle refuses moves with it)
 
@@ -487,12 +488,16 @@ def complaint_escalate(*, complaint: Complaint, actor, expected_status: str | No
 
 
 @transaction.atomic
-def complaint_reveal_phone(*, complaint: Complaint, actor) -> str:
-    """Return the reporter's full phone number and record who looked (an internal event).
-    The caller has checked the `complaints.view_reporter_phone` permission."""
+def complaint_reveal_phone(*, complaint: Complaint, actor, door: str) -> str:
+    """Return the reporter's full phone number (the caller shows the e-mail with it) and record
+    who looked, in this transaction: an internal event on the complaint and a row of the PIPL
+    audit naming the door (redproperty.models.AccessDoor). The caller has checked the
+    `complaints.view_reporter_phone` permission."""
     if not actor.has_perm("complaints.view_reporter_phone"):
         raise ValidationError(_("You may not see reporters' phone numbers."))
     _event(complaint, actor, Action.REVEAL_PHONE, complaint.status, complaint.status, is_public=False)
+    pipl.record_access(actor=actor, kind=AccessKind.REVEAL, door=door, record=complaint,
+                       phone=complaint.reporter_phone)
     return complaint.reporter_phone
 
 

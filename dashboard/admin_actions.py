@@ -15,6 +15,8 @@ def export_selected(modeladmin, request, queryset):
     columns; more than DASHBOARD_EXPORT_ASYNC_ROWS are written by the Celery worker."""
     from django.http import Http404
 
+    from redproperty.models import AccessDoor
+
     from .views import export_response
 
     export = exports.export_for_model(queryset.model)
@@ -24,7 +26,7 @@ def export_selected(modeladmin, request, queryset):
     ids = None
     if rows.count() > _async_rows():
         ids = list(queryset.values_list("pk", flat=True))
-    return export_response(request, export, rows, {"ids": ids} if ids is not None else {})
+    return export_response(request, export, rows, {"ids": ids} if ids is not None else {}, door=AccessDoor.ADMIN)
 
 
 def _async_rows() -> int:

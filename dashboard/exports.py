@@ -3,7 +3,9 @@ every register. Written in openpyxl's write-only mode, row by row from a databas
 so memory stays flat however many rows there are.
 
 Each export names the rows a user may see (`Model.objects.visible_to(user)`, and the model's
-view permission) and its columns. No export carries a complainant's name, phone or email.
+view permission) and its columns. No export carries a complainant's name, phone or email. The
+registers that carry people's names or phone numbers (PERSONAL_FIELDS) are personal data: each
+of their exports is recorded in the PIPL audit (`record_export`), whatever door asked for it.
 """
 from __future__ import annotations
 
@@ -43,9 +45,22 @@ class Export:
     model: type[models.Model]
     columns: list[Column]
     build: Callable  # (user, params) -> queryset, already scoped
+    personal_fields: tuple[str, ...] = ()  # the columns that are personal data (PERSONAL_FIELDS)
 
     def queryset(self, user, params: dict):
         return self.build(user, params or {})
+
+    @property
+    def has_personal_data(self) -> bool:
+        return bool(self.personal_fields)
+
+
+# Fields of the exported registers that name a person or hold a person's phone number.
+PERSONAL_FIELDS = {
+    "communities.OwnersCommitteeMember": ("name", "phone"),
+    "properties.PropertyFirm": ("contact_person", "contact_phone"),
+    "partybranches.CrossAppointment": ("person_name",),
+}
 
 
 def _cell_value(value):
@@ -270,8 +285,21 @@ def exports() -> dict[str, Export]:
     for name, label in REGISTERS.items():
         model = apps.get_model(label)
         found[name] = Export(name, str(model._meta.verbose_name_plural), model, register_columns(model),
-                             _register_build(model))
+                             _register_build(model), personal_fields=PERSONAL_FIELDS.get(label, ()))
     return found
+
+
+def record_export(*, actor, export: Export, rows: int, door: str) -> None:
+    """Record in the PIPL audit that `actor` exported `rows` rows of a register holding personal
+    data through `door` (nothing for the other exports). Call it in the transaction that makes
+    the file or queues it."""
+    if not export.has_personal_data:
+        return
+    from redproperty import pipl
+    from redproperty.models import AccessKind
+
+    pipl.record_access(actor=actor, kind=AccessKind.BULK_EXPORT, door=door,
+                       detail=f"{export.name}: {rows} rows ({', '.join(export.personal_fields)})")
 
 
 def export_for_model(model) -> Export | None:

@@ -228,3 +228,7 @@ class ScopedTabularInline(ScopedAdminMixin, admin.TabularInline):
 
 class ScopedStackedInline(ScopedAdminMixin, admin.StackedInline):
     """A stacked inline whose rows and choices are scoped like ScopedModelAdmin's."""
+
+
+# The PIPL audit's admin registers itself (autodiscovery imports this module only).
+from . import pipl_admin  # noqa: E402,F401

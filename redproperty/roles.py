@@ -37,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                        "replytemplate": _ALL},
         "integrations": {"integrator": _EDIT, "apikey": ("view", "change"), "webhook": _ALL,
                          "webhookdelivery": ("view", "change")},
+        # PIPL: export everything held about one phone number (the audit itself: superusers only).
+        "redproperty": {"personaldataaccess": ("export_personal_data",)},
     },
     "subdistrict": {
         "communities": {"district": _VIEW, "subdistrict": _VIEW, "community": _VIEW,

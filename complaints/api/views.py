@@ -14,6 +14,7 @@ from redproperty.api import (
     ApiViewMixin, Conflict, ErrorSerializer, PayloadTooLarge, ScopedModelViewSet,
     ScopedReadOnlyModelViewSet, ScopedViewSetMixin, TimelinePagination,
 )
+from redproperty.models import AccessDoor
 from redproperty.parsers import PHOTO_PARSER_CLASSES
 from rest_framework import viewsets
 
@@ -197,7 +198,7 @@ class ComplaintViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         """The reporter's full phone number and e-mail address; every reveal is recorded as an
         internal event (who and when)."""
         complaint = self.get_object()
-        phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+        phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user, door=AccessDoor.API)
         return Response({"reporter_phone": phone, "reporter_email": complaint.reporter_email})
 
 

@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from complaints import selectors, services
 from complaints.models import Action, Complaint, ComplaintEvent, ReplyTemplate, Status
+from redproperty.models import AccessDoor
 from redproperty.privacy import CONTACT_PERMISSION, reporter_as_seen_by
 from redproperty.scoping import ROLE_FIRM, staff_profile_of
 from redproperty.workbench.forms import add_service_errors
@@ -215,7 +216,7 @@ class RevealPhoneView(ComplaintDetailView):
 
     def post(self, request, pk):
         self.complaint = complaint = self.get_complaint()
-        phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user)
+        phone = services.complaint_reveal_phone(complaint=complaint, actor=request.user, door=AccessDoor.WORKBENCH)
         revealed = {"phone": phone, "email": complaint.reporter_email}
         if request.headers.get("HX-Request") == "true":
             # The phone in place, the e-mail out of band (htmx's hx-swap-oob).

@@ -103,7 +103,7 @@ def test_every_public_change_notifies_exactly_once(world, shuguang_worker, sms_o
 
     # Internal events (an overdue mark, a revealed phone) tell the resident nothing.
     with committed():
-        s.complaint_reveal_phone(complaint=complaint, actor=shuguang_worker)
+        s.complaint_reveal_phone(complaint=complaint, actor=shuguang_worker, door="admin")
     assert len(sms_outbox) == 5
     assert OutboxTask.objects.count() == 5
 

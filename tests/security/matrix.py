@@ -118,7 +118,11 @@ ADMIN_NEVER = {
     ("properties.EvaluationConsequence", "add"), ("properties.EvaluationConsequence", "delete"),
     ("properties.DeadlineReminder", "add"), ("properties.DeadlineReminder", "delete"),
     ("axes.AccessAttempt", "add"), ("axes.AccessLog", "add"), ("axes.AccessFailureLog", "add"),
+    # The PIPL audit is written only with the reveal or export it records.
+    ("redproperty.PersonalDataAccess", "add"), ("redproperty.PersonalDataAccess", "delete"),
 }
+# Admin pages that read only, superusers included: a record's page shows it, its POST is refused.
+ADMIN_READ_ONLY = {"redproperty.PersonalDataAccess"}
 
 
 def admin_outcome(role: str, label: str, kind: str) -> str:
@@ -134,6 +138,8 @@ def admin_outcome(role: str, label: str, kind: str) -> str:
         allowed = may_view(role, label)
     if not allowed:
         return "403"
+    if label in ADMIN_READ_ONLY and kind == "change":
+        return "ro"
     if kind in ("changelist", "history"):
         return "ok"  # reading pages: a POST there changes nothing (bulk actions are permission-filtered)
     write = {"add": "add", "delete": "delete"}.get(kind, "change")
@@ -202,6 +208,10 @@ ADMIN_PAGES = {
     "admin:complaints_complaint_reveal_phone": Row(
         "admin", _staff_page("ok ok ok 403 ok"), record="complaints.Complaint",
         kwargs=lambda mw, r: {"object_id": r.pk}),
+    # PIPL: everything held about one phone number, for holders of the export permission (a
+    # refused POST writes no audit row).
+    "admin:redproperty_personaldataaccess_phone_export": Row(
+        "admin", _staff_page("403 403 ok 403 ok"), model="redproperty.PersonalDataAccess"),
     "admin:integrations_integrator_new_key": Row(
         "admin", _staff_page("403 403 ok 403 ok"), record="integrations.Integrator",
         kwargs=lambda mw, r: {"object_id": r.pk}),
