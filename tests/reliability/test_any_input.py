@@ -8,6 +8,10 @@ save, never a server error.
   negative numbers, impossible dates, unknown ids, wrong types), some fields left out.
 - The pages: every form of the portal and the workbench, found by reading the pages as a
   resident and as a community worker sees them; each field gets values for its input type.
+  The resident's session holds a resolved report, so its rating and reopening forms are read.
+- Files: every file input of those forms and every file field of the API's serializers
+  (multipart) get any bytes under any name and content type: random bytes, real JPEG, PNG,
+  WebP and GIF photos, truncated ones, a decompression bomb's header, an SVG, too many files.
 
 Each example runs in a savepoint that is rolled back, so examples do not pile up. A new route
 or form is covered without touching this test. Bounded (EXAMPLES per route or form) so the
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -29,13 +34,17 @@ from hypothesis import strategies as st
 from rest_framework import serializers
 from rest_framework.test import APIClient, APIRequestFactory
 
-from complaints.services import complaint_submit
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from complaints.services import complaint_accept, complaint_resolve, complaint_submit
 from tests import factories as f
 from tests.communities.test_elections import open_election
+from tests.complaints.photo_files import image_bytes, png_bomb
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
-EXAMPLES = 4
+# ANY_INPUT_EXAMPLES=50 for a deeper run by hand.
+EXAMPLES = int(os.environ.get("ANY_INPUT_EXAMPLES", "4"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                     suppress_health_check=list(HealthCheck))
 
@@ -49,6 +58,24 @@ DATES = st.one_of(st.dates().map(datetime.date.isoformat), st.datetimes().map(da
                   st.dates(min_value=datetime.date(2025, 1, 1), max_value=datetime.date(2027, 12, 31)).map(
                       datetime.date.isoformat), st.integers(), TEXT)
 ANYTHING = st.one_of(TEXT, NUMBERS, DATES, st.booleans(), st.none(), st.lists(st.integers(), max_size=2))
+
+_PNG = image_bytes("PNG")
+ODD_BYTES = st.sampled_from([
+    b"", _PNG, image_bytes("JPEG"), image_bytes("WEBP"), image_bytes("GIF"), _PNG[: len(_PNG) // 2],
+    png_bomb(), b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", b"\x00" * 64,
+    b"GIF89a" + bytes(range(256)), b"\xff\xd8\xff" + b"\x00" * 100])
+FILE_NAMES = st.one_of(
+    st.sampled_from(["photo.jpg", "photo.png", "a.webp", "x.gif", "noext", ".jpg", "../../etc/passwd.png",
+                     "照片.JPG", "a" * 300 + ".png", "photo.jpg.exe"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+CONTENT_TYPES = st.sampled_from(["image/jpeg", "image/png", "image/webp", "image/gif", "image/svg+xml",
+                                 "application/octet-stream", "text/plain"])
+# (name, bytes, content type) of each file sent; SimpleUploadedFile is made per example.
+FILES = st.lists(st.tuples(FILE_NAMES, st.one_of(ODD_BYTES, st.binary(max_size=3000)), CONTENT_TYPES), max_size=4)
+
+
+def uploads(files):
+    return [SimpleUploadedFile(name, content, content_type=content_type) for name, content, content_type in files]
 
 
 # ---------------------------------------------------------------------------
@@ -212,6 +239,89 @@ def test_any_value_in_any_api_field_is_a_clear_4xx_or_a_save(superuser, records)
     assert len(covered) >= 20, covered  # the walk found the API's writing routes
 
 
+def multipart_routes():
+    """(method, path, {field: OpenAPI property}, file field names) of every API route whose
+    documented body is multipart/form-data with a file (`format: binary`) in it."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema.get("components", {}).get("schemas", {})
+    found = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+            if not body:
+                continue
+            ref = body["schema"].get("$ref", "")
+            properties = components.get(ref.rsplit("/", 1)[-1], body["schema"]).get("properties", {})
+            files = [name for name, prop in properties.items()
+                     if prop.get("format") == "binary" or prop.get("items", {}).get("format") == "binary"]
+            if files:
+                found.append((method, path, properties, files))
+    return found
+
+
+def property_strategy(prop):
+    if prop.get("readOnly"):
+        return None
+    if prop.get("enum"):
+        return st.one_of(st.sampled_from(prop["enum"]), TEXT)
+    kind = prop.get("type")
+    if kind in ("integer", "number"):
+        return NUMBERS
+    if kind == "boolean":
+        return st.one_of(st.booleans(), TEXT)
+    if kind == "array":
+        return st.one_of(st.lists(TEXT, max_size=3), ANYTHING)
+    return st.one_of(TEXT, ANYTHING)
+
+
+def as_form_value(value):
+    if isinstance(value, (list, tuple)):
+        return [as_form_value(v) for v in value]
+    if isinstance(value, dict):
+        return json.dumps(value, default=str)
+    return "" if value is None else str(value)
+
+
+def test_any_file_in_any_api_file_field_is_a_clear_4xx_or_a_save(world, superuser, records, settings):
+    settings.PORTAL_RATE_LIMIT_PER_IP = "100000/hour"
+    settings.PORTAL_RATE_LIMIT_PER_PHONE = "100000/day"
+    # Valid values for the other fields, often, so that the files are what the request stands on.
+    plausible = {"complex": world.shuguang_east.pk, "category": records["complaint"].category.code,
+                 "description": "楼道灯坏了", "note": "已更换灯泡", "reporter_phone": "13812345678"}
+    client = APIClient()
+    client.force_authenticate(superuser)
+    covered = []
+    for method, path, properties, files in multipart_routes():
+        # The routes that take files act on complaints: the one at hand.
+        url = re.sub(r"\{[^}]+\}", str(records["complaint"].pk), path)
+        others = {}
+        for name, prop in properties.items():
+            strategy = property_strategy(prop) if name not in files else None
+            if strategy is not None:
+                good = st.just(plausible[name]) if name in plausible else strategy
+                others[name] = st.one_of(good, good, good, strategy)
+
+        @SETTINGS
+        @given(body=st.fixed_dictionaries({}, optional=others), sent=st.fixed_dictionaries({n: FILES for n in files}))
+        def check(body, sent):
+            data = {key: as_form_value(value) for key, value in body.items()}
+            data.update({key: uploads(chosen) for key, chosen in sent.items()})
+            with transaction.atomic():
+                response = getattr(client, method)(url, data, format="multipart")
+                transaction.set_rollback(True)
+            assert response.status_code < 500, (method, url, body, sent, response.content[:500])
+            if response.status_code >= 400:
+                error = response.json()
+                assert error["code"] and error["detail"], (method, url, body, error)
+
+        check()
+        covered.append(resolve(url).url_name)
+    # Filing (staff and public) and resolving take photos.
+    assert {"complaint-list", "public-complaint-create", "complaint-resolve"} <= set(covered), covered
+
+
 # ---------------------------------------------------------------------------
 # The pages: portal and workbench forms
 # ---------------------------------------------------------------------------
@@ -227,7 +337,7 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form" and (a.get("method") or "").lower() == "post":
-            self.form = {"action": a.get("action") or "", "fields": {}, "hidden": {}}
+            self.form = {"action": a.get("action") or "", "fields": {}, "hidden": {}, "files": []}
             self.forms.append(self.form)
         if self.form is None or not a.get("name"):
             if tag == "option" and self.select is not None and a.get("value") is not None:
@@ -238,7 +348,9 @@ class Forms(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind == "hidden":
                 self.form["hidden"][name] = a.get("value", "")
-            elif kind in ("submit", "button", "file", "image", "reset"):
+            elif kind == "file":
+                self.form["files"].append(name)
+            elif kind in ("submit", "button", "image", "reset"):
                 return
             else:
                 self.form["fields"].setdefault(name, {"type": kind, "options": []})
@@ -317,32 +429,50 @@ def pages(namespace, records):
 
 
 def check_forms(client, urls, minimum):
-    covered = []
+    """Post hypothesis' values to every POST form of the pages; returns the forms' targets, and
+    those of the forms with a file input."""
+    covered, with_files = [], []
     for url in urls:
         for target, form in page_forms(client, url):
             fields = {name: value_for(field) for name, field in form["fields"].items()}
+            files = {name: FILES for name in form["files"]}
 
             @SETTINGS
-            @given(data=st.fixed_dictionaries({}, optional=fields))
-            def check(data):
+            @given(data=st.fixed_dictionaries({}, optional=fields), sent=st.fixed_dictionaries({}, optional=files))
+            def check(data, sent):
+                body = {**form["hidden"], **data, **{name: uploads(f) for name, f in sent.items()}}
                 with transaction.atomic():
-                    response = client.post(target, {**form["hidden"], **data})
+                    response = client.post(target, body)
                     transaction.set_rollback(True)
-                assert response.status_code < 500, (target, data, response.content[:500])
+                assert response.status_code < 500, (target, data, sent, response.content[:500])
 
             check()
             covered.append(target)
+            if form["files"]:
+                with_files.append(target)
     assert len(covered) >= minimum, covered
-    return covered
+    return covered, with_files
 
 
-def test_any_value_in_any_portal_form_is_a_clear_4xx_or_a_save(world, records, settings):
+def test_any_value_in_any_portal_form_is_a_clear_4xx_or_a_save(world, records, settings, shuguang_worker):
     settings.PORTAL_RATE_LIMIT_PER_IP = "100000/hour"
     settings.PORTAL_RATE_LIMIT_PER_PHONE = "100000/day"
-    check_forms(Client(), pages("portal", records), minimum=2)
+    # The resident of a resolved report: its page offers the rating and reopening forms.
+    resolved = complaint_submit(complex=world.shuguang_east, category=records["complaint"].category,
+                                description="门禁坏了", reporter_phone="13912345678")
+    complaint_accept(complaint=resolved, actor=shuguang_worker)
+    complaint_resolve(complaint=resolved, actor=shuguang_worker, note="已修好门禁")
+    client = Client()
+    assert client.post(reverse("portal:track"), {"code": resolved.tracking_code, "phone_tail": "5678"}).status_code == 302
+    page = reverse("portal:complaint", kwargs={"code": resolved.tracking_code})
+    covered, with_files = check_forms(client, [*pages("portal", records), page], minimum=4)
+    assert reverse("portal:rate", kwargs={"code": resolved.tracking_code}) in covered
+    assert reverse("portal:reopen", kwargs={"code": resolved.tracking_code}) in covered
+    assert reverse("portal:submit") in with_files  # the photo upload
 
 
 def test_any_value_in_any_workbench_form_is_a_clear_4xx_or_a_save(world, records, shuguang_worker):
     client = Client()
     client.force_login(shuguang_worker)
-    check_forms(client, pages("workbench", records), minimum=5)
+    _covered, with_files = check_forms(client, pages("workbench", records), minimum=5)
+    assert with_files, "no workbench form with a file input was read"
