@@ -21,6 +21,10 @@ class OutboxTaskQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=OutboxStatus.PENDING)
 
+    def stale(self, sent_before):
+        """Handed to the broker before `sent_before` and not claimed by their task since."""
+        return self.filter(status=OutboxStatus.SENT, sent_at__lt=sent_before)
+
 
 class OutboxTask(models.Model):
     task_name = models.CharField(_("task"), max_length=200)

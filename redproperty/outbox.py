@@ -6,6 +6,10 @@ records a row inside the caller's transaction and publishes it after commit; if 
 transaction rolls back, nothing is recorded and nothing is sent. A task that receives
 `outbox_id` calls `outbox_claim(outbox_id)` first and does its work only when that returns
 True, so a message delivered twice (acks_late, a re-publish by the sweeper) acts once.
+
+The sweeper publishes pending rows, and sends again a row handed to the broker more than
+OUTBOX_RESEND_AFTER_SECONDS ago that no task has claimed: a message a broker lost after a
+worker took it (the filesystem broker, when a whole worker is killed) is not lost for good.
 Claim inside the same transaction as the task's own writes, so a failure un-claims:
 
     with transaction.atomic():
@@ -15,9 +19,11 @@ Claim inside the same transaction as the task's own writes, so a failure un-clai
 """
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery.exceptions import Retry
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
@@ -79,8 +85,28 @@ def _run_eagerly(signature) -> None:
             signature = retry.sig
 
 
+def resend_stale(now=None, limit: int = 500) -> int:
+    """Put back to pending the rows sent more than OUTBOX_RESEND_AFTER_SECONDS before `now` whose
+    task has not claimed them, unless sent OUTBOX_RESEND_MAX_ATTEMPTS times already (those stay
+    as they are, with their last error, for a person to look at). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
+    stale = OutboxTask.objects.stale(cutoff).filter(attempts__lt=settings.OUTBOX_RESEND_MAX_ATTEMPTS)
+    ids = list(stale.values_list("pk", flat=True)[:limit])
+    if not ids:
+        return 0
+    # Compare-and-set: a task that claims its row meanwhile, or another sweeper, wins.
+    count = OutboxTask.objects.stale(cutoff).filter(pk__in=ids).update(
+        status=OutboxStatus.PENDING, last_error=f"not completed {settings.OUTBOX_RESEND_AFTER_SECONDS} s after it was sent")
+    if count:
+        log.warning("%d task(s) sent but not completed; sending them again", count)
+    return count
+
+
 def sweep(limit: int = 500) -> int:
-    """Publish pending rows, oldest first. Returns how many were sent."""
+    """Send again the rows sent long ago and not completed (`resend_stale`), then publish
+    pending rows, oldest first. Returns how many were sent."""
+    resend_stale(limit=limit)
     sent = 0
     for pk in OutboxTask.objects.pending().values_list("pk", flat=True)[:limit]:
         if publish(pk):

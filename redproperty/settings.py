@@ -240,6 +240,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# The outbox sweeper sends a task again when it was handed to the broker this long ago and has
+# not completed (a whole worker killed on the filesystem broker loses the message it had taken).
+# Longer than the hard time limit, so a task still running is not sent twice; tasks claim their
+# outbox row, so a second delivery does nothing anyway. At most OUTBOX_RESEND_MAX_ATTEMPTS sends.
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+OUTBOX_RESEND_MAX_ATTEMPTS = env.int("OUTBOX_RESEND_MAX_ATTEMPTS", default=5)
+if OUTBOX_RESEND_AFTER_SECONDS < 1 or OUTBOX_RESEND_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("OUTBOX_RESEND_AFTER_SECONDS and OUTBOX_RESEND_MAX_ATTEMPTS must be at least 1.")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when the broker is down.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
