@@ -8,7 +8,7 @@ A reporter leaves a name, a phone number and an e-mail address (all optional). E
   anyone without CONTACT_PERMISSION (firm staff, integrators);
 - the full phone and e-mail are revealed only to a holder of CONTACT_PERMISSION, on an
   explicit request, and each reveal is recorded (complaints.services.complaint_reveal_phone:
-  an internal event with who and when);
+  an internal event with who and when, and a row of the PIPL audit, redproperty/pipl.py);
 - the place in the complex is where the problem is, not the reporter's home: handlers in the
   jurisdiction see it; doors without personal data (keyless Open311, the public pages and
   exports) leave it out;
