@@ -11,12 +11,14 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from communities.services import staff_user_create
 from complaints import services as cs
-from complaints.models import Action
+from complaints.models import Action, Complaint
 from complaints.photos import clean_photo
 from redproperty import pipl
 from redproperty.models import AccessDoor, AccessKind, PersonalDataAccess
@@ -312,3 +314,37 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.post(reverse(EXPORT_URL), {"phone": PHONE})
     assert response.status_code == 302 and "login" in response["Location"]
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_export_costs_the_same_queries_however_many_complaints_match(world, category, district_officer):
+    from redproperty.phone_export import personal_data_export
+
+    personal_data_export(actor=district_officer, phone=PHONE, door=AccessDoor.ADMIN)  # permissions, content type
+    counts = []
+    for total in (2, 8):
+        while Complaint.objects.filter(reporter_phone=PHONE).count() < total:
+            photo = clean_photo(upload(image_bytes("PNG"), name="light.png", content_type="image/png"))
+            complaint = cs.complaint_submit(complex=world.shuguang_east, category=category, description="楼道灯坏了",
+                                            reporter_phone=PHONE, photos=[photo])
+            cs.complaint_accept(complaint=complaint, actor=district_officer)
+        with CaptureQueriesContext(connection) as queries:
+            personal_data_export(actor=district_officer, phone=PHONE, door=AccessDoor.ADMIN)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+@settings(max_examples=30, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(typed=st.one_of(st.text(max_size=40), st.sampled_from(["+86", "00", "1" * 31, "\x00", "１３８１２３４５６７８",
+                                                              "+8613812345678", "(0871) 6312 3456"])))
+def test_any_text_typed_as_the_number_is_a_download_or_a_clear_400(typed, world, district_officer):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(district_officer)
+    before = PersonalDataAccess.objects.count()
+    response = client.post(reverse(EXPORT_URL), {"phone": typed})
+    assert response.status_code in (200, 400), response.status_code
+    written = PersonalDataAccess.objects.count() - before
+    assert written == (1 if response.status_code == 200 else 0)
+    if response.status_code == 200:
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
