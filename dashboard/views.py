@@ -509,16 +509,18 @@ class ExportView(LoginRequiredMixin, View):
 
 def export_response(request, export, queryset, params: dict, *, door: str = AccessDoor.DASHBOARD):
     """The workbook as a download, or a queued job when it is large (see ExportView). An export
-    of personal data is recorded in the PIPL audit in the same transaction (`door`: where it
-    was asked for)."""
-    with transaction.atomic():
-        total = queryset.count()
-        exports.record_export(actor=request.user, export=export, rows=total, door=door)
-        if total > settings.DASHBOARD_EXPORT_ASYNC_ROWS:
+    of personal data is recorded in the PIPL audit (`door`: where it was asked for): with the
+    job, in its transaction; or once the file is written and before it leaves, so there is no
+    download without its record (and no write lock held while the file is written)."""
+    total = queryset.count()
+    if total > settings.DASHBOARD_EXPORT_ASYNC_ROWS:
+        with transaction.atomic():
+            exports.record_export(actor=request.user, export=export, rows=total, door=door)
             job = export_job_create(actor=request.user, kind=export.name, params=params, total=total)
-            return redirect("dashboard:export_job", pk=job.pk)
-        buffer = io.BytesIO()
-        exports.write_workbook(export, queryset, buffer)
+        return redirect("dashboard:export_job", pk=job.pk)
+    buffer = io.BytesIO()
+    written = exports.write_workbook(export, queryset, buffer)
+    exports.record_export(actor=request.user, export=export, rows=written, door=door)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(export)}"'
     return response

@@ -7,15 +7,16 @@ transaction rolls back, nothing is recorded and nothing is sent. A task that rec
 `outbox_id` calls `outbox_claim(outbox_id)` first and does its work only when that returns
 True, so a message delivered twice (acks_late, a re-publish by the sweeper) acts once.
 
-The sweeper publishes pending rows, and sends again a row handed to the broker more than
-OUTBOX_RESEND_AFTER_SECONDS ago that no task has claimed: a message a broker lost after a
-worker took it (the filesystem broker, when a whole worker is killed) is not lost for good.
 Claim inside the same transaction as the task's own writes, so a failure un-claims:
 
     with transaction.atomic():
         if not outbox.claim(outbox_id):
             return
         ...do the work...
+
+The sweeper publishes pending rows, and sends again a row handed to the broker more than
+OUTBOX_RESEND_AFTER_SECONDS ago that no task has claimed: a message a broker lost after a
+worker took it (the filesystem broker, when a whole worker is killed) is not lost for good.
 """
 from __future__ import annotations
 

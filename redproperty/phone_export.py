@@ -3,9 +3,8 @@ person's right to access and copy, PIPL art. 45; staff answer such a request).
 
 `personal_data_export` is the one service: it checks the permission, validates the number,
 gathers what the actor's jurisdiction holds (`holdings_of`, each register through its
-`visible_to`), records the export in the PIPL audit and writes the workbook, in one
-transaction. Free-form phone fields are matched however the number is written (+86, spaces,
-dashes; redproperty/pipl.py).
+`visible_to`), writes the workbook and records the export in the PIPL audit. Free-form phone
+fields are matched however the number is written (+86, spaces, dashes; redproperty/pipl.py).
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,22 +94,25 @@ def holdings_of(user, phone: str) -> Holdings:
     return holdings
 
 
-@transaction.atomic
 def personal_data_export(*, actor, phone: str, door: str) -> tuple[bytes, PersonalDataAccess]:
-    """The workbook of everything `actor`'s jurisdiction holds about `phone`, and its audit row.
+    """The workbook of everything `actor`'s jurisdiction holds about `phone`, and its audit row,
+    written once the workbook is made and before it is handed back (no file without its row; no
+    write lock held while the file is written, which on SQLite would stop every other writer).
 
     Raises PermissionDenied without `redproperty.export_personal_data`, ValidationError (in
     Chinese) for a number that is not valid; neither writes anything."""
     if not (actor.is_active and actor.has_perm(pipl.EXPORT_PERMISSION)):
         raise PermissionDenied
     e164 = pipl.parse_phone(phone)
+    now = timezone.now()
     holdings = holdings_of(actor, e164)
+    buffer = io.BytesIO()
+    write_workbook(holdings, buffer, exported_by=actor.get_username(), exported_at=now)
     detail = (f"complaints={len(holdings.complaints)} members={len(holdings.committee_members)} "
               f"staff={len(holdings.staff_profiles)} communities={len(holdings.communities)} "
-              f"firms={len(holdings.firms)} past_versions={len(holdings.past_versions)}")
-    access = pipl.record_access(actor=actor, kind=AccessKind.PHONE_EXPORT, door=door, phone=e164, detail=detail)
-    buffer = io.BytesIO()
-    write_workbook(holdings, buffer, exported_by=actor.get_username(), exported_at=access.created_at)
+              f"firms={len(holdings.firms)} history={len(holdings.past_versions)}")
+    access = pipl.record_access(actor=actor, kind=AccessKind.PHONE_EXPORT, door=door, phone=e164, detail=detail,
+                                at=now)
     return buffer.getvalue(), access
 
 

@@ -17,6 +17,7 @@ import phonenumbers
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -88,16 +89,17 @@ def mask_any_phone(phone: str) -> str:
 
 @transaction.atomic
 def record_access(*, actor, kind: AccessKind, door: AccessDoor, record=None, phone: str = "",
-                  detail: str = "") -> PersonalDataAccess:
+                  detail: str = "", at=None) -> PersonalDataAccess:
     """Record that `actor` revealed or exported personal data through `door`: the record
     concerned (if one) and the phone number only as its keyed hash and masked. One INSERT
     (and the content type, cached by Django). Call it inside the transaction that reveals or
-    exports, so that neither happens without the other."""
+    exports, so that neither happens without the other. `at`: when (default now)."""
     if kind not in AccessKind.values or door not in AccessDoor.values:
         raise ValueError(f"unknown access kind or door: {kind!r}, {door!r}")
     return PersonalDataAccess.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
+        created_at=at or timezone.now(),
         kind=kind,
         door=door,
         content_type=ContentType.objects.get_for_model(record) if record is not None else None,
