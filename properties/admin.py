@@ -327,3 +327,51 @@ class DeadlineReminderAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdm
     list_filter = ["kind"]
     list_select_related = ["complex"]
     search_fields = ["complex__name"]
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement: every step through properties/services.py (EXIT)
+# ---------------------------------------------------------------------------
+from redproperty.workflow_admin import OverdueFilter, PlainReadOnlyInline, WorkflowAdmin, events_inline  # noqa: E402
+
+from . import forms as exit_forms  # noqa: E402
+from .models import ContractExit, ContractExitEvent, ExitAction, HandoverItem  # noqa: E402
+from .services import EXIT  # noqa: E402
+
+
+class HandoverItemInline(PlainReadOnlyInline):
+    model = HandoverItem
+    fields = readonly_fields = ["kind", "is_done", "detail", "amount"]
+
+
+@admin.register(ContractExit)
+class ContractExitAdmin(WorkflowAdmin):
+    workflow = EXIT
+    open_form = exit_forms.ExitOpenForm
+    step_forms = {
+        ExitAction.DECIDE: exit_forms.DecideForm,
+        ExitAction.CHOOSE_SUCCESSOR: exit_forms.ChooseSuccessorForm,
+        ExitAction.CHECK_ITEMS: exit_forms.CheckItemsForm,
+        ExitAction.SIGN: exit_forms.SignForm,
+        ExitAction.RECORD_CONTRACT: exit_forms.RecordContractForm,
+        ExitAction.CANCEL: exit_forms.ExitCancelForm,
+    }
+    list_display = ["complex", "community", "outgoing_firm", "status", "successor_kind", "opened_on", "due_on",
+                    "overdue"]
+    list_filter = ["status", OverdueFilter, "successor_kind", "complex__community__subdistrict"]
+    list_select_related = ["complex__community", "contract__firm"]
+    search_fields = ["complex__name", "contract__firm__name"]
+    date_hierarchy = "opened_on"
+    inlines = [HandoverItemInline, events_inline(ContractExitEvent)]
+
+    @admin.display(description=_("community"), ordering="complex__community__code")
+    def community(self, obj):
+        return obj.complex.community
+
+    @admin.display(description=_("outgoing firm"), ordering="contract__firm__name")
+    def outgoing_firm(self, obj):
+        return obj.contract.firm
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
+    def overdue(self, obj):
+        return obj.is_overdue

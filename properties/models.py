@@ -806,3 +806,208 @@ class DeadlineReminder(TimeStamped):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.complex} {self.ends_on}"
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement (物业退出、替换有规可循): after the exit review, the joint
+# meeting's decision, the choice of the successor, the handover checklist signed by both firms
+# and the community, then the new contract. Every move goes through properties/services.py
+# (EXIT, its transition table).
+# ---------------------------------------------------------------------------
+from redproperty.workflow import WorkflowEvent, WorkflowRecord  # noqa: E402
+
+
+class ExitStatus(models.TextChoices):
+    REVIEW = "review", _("Awaiting the joint meeting's decision")
+    CHOOSING = "choosing", _("Choosing the successor")
+    HANDOVER = "handover", _("Handover under way")
+    CONTRACTING = "contracting", _("Handed over, new contract to record")
+    INTERIM = "interim", _("Under interim management")
+    COMPLETED = "completed", _("Replaced")
+    RETAINED = "retained", _("Firm retained")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ExitAction(models.TextChoices):
+    OPEN = "open", _("Exit procedure opened")
+    DECIDE = "decide", _("Joint meeting's decision recorded")
+    CHOOSE_SUCCESSOR = "choose_successor", _("Successor chosen")
+    CHECK_ITEMS = "check_items", _("Handover checklist updated")
+    SIGN = "sign", _("Handover signed")
+    RECORD_CONTRACT = "record_contract", _("New contract recorded")
+    CANCEL = "cancel", _("Cancelled")
+    OVERDUE = "overdue", _("Step overdue")
+
+
+class ExitDecision(models.TextChoices):
+    EXIT = "exit", _("The firm exits")
+    RETAIN = "retain", _("The firm stays (after rectification)")
+
+
+class SuccessorKind(models.TextChoices):
+    OWNERS_VOTE = "owners_vote", _("A firm chosen by the owners' vote")
+    INTERIM = "interim", _("Interim management by the community (托管)")
+    EMERGENCY = "emergency", _("An emergency firm (应急物业)")
+
+
+class HandoverItemKind(models.TextChoices):
+    DOCUMENTS = "documents", _("Documents and drawings")
+    KEYS = "keys", _("Keys")
+    EQUIPMENT = "equipment", _("Equipment and facilities")
+    ACCOUNTS = "accounts", _("Accounts and funds")
+    FEE_ARREARS = "fee_arrears", _("Fee arrears")
+    MAINTENANCE_RECORDS = "maintenance_records", _("Maintenance records")
+
+
+class HandoverSide(models.TextChoices):
+    OUTGOING = "outgoing", _("Outgoing firm")
+    INCOMING = "incoming", _("Incoming firm or interim manager")
+    COMMUNITY = "community", _("Community")
+
+
+EXIT_OPEN_STATUSES = ("review", "choosing", "handover", "contracting", "interim")
+
+
+class ContractExitQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = "contract__firm"  # the outgoing firm follows its own exit
+
+    def open(self):
+        return self.filter(status__in=EXIT_OPEN_STATUSES)
+
+
+class ContractExit(WorkflowRecord):
+    """The exit of a firm from a complex after its contract's exit review, and its replacement."""
+
+    OPEN_STATUSES = EXIT_OPEN_STATUSES
+
+    complex = models.ForeignKey(
+        ResidentialComplex, on_delete=models.PROTECT, related_name="contract_exits", verbose_name=_("residential complex"))
+    contract = models.ForeignKey(
+        ServiceContract, on_delete=models.PROTECT, related_name="exits", verbose_name=_("outgoing contract"))
+    status = models.CharField(_("status"), max_length=20, choices=ExitStatus.choices, default=ExitStatus.REVIEW)
+    opened_on = models.DateField(_("opened on"))
+    reason = models.TextField(_("exit reason"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=ExitDecision.choices, blank=True)
+    decision_note = models.TextField(_("the joint meeting's decision"), blank=True)
+    successor_kind = models.CharField(_("successor"), max_length=20, choices=SuccessorKind.choices, blank=True)
+    successor_firm = models.ForeignKey(
+        PropertyFirm, on_delete=models.PROTECT, null=True, blank=True, related_name="successions",
+        verbose_name=_("incoming firm"))
+    interim_manager = models.CharField(_("interim manager"), max_length=100, blank=True,
+                                       help_text=_("Who manages the complex in the meantime (托管)."))
+    chosen_on = models.DateField(_("successor chosen on"), null=True, blank=True)
+    choice_note = models.TextField(_("how the successor was chosen"), blank=True)
+    outgoing_signed_on = models.DateField(_("signed by the outgoing firm on"), null=True, blank=True)
+    incoming_signed_on = models.DateField(_("signed by the incoming side on"), null=True, blank=True)
+    community_signed_on = models.DateField(_("signed by the community on"), null=True, blank=True)
+    new_contract = models.OneToOneField(
+        ServiceContract, on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_exit",
+        verbose_name=_("new contract"))
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ContractExitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("firm exit and replacement")
+        verbose_name_plural = _("firm exits and replacements")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"], condition=Q(status__in=list(EXIT_OPEN_STATUSES)), name="exit_one_open_per_contract",
+                violation_error_message=_(
+                    "This contract already has an exit under way: continue that one or cancel it first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["handover", "contracting", "interim", "completed"]) | ~Q(successor_kind=""),
+                name="exit_handover_has_successor",
+                violation_error_message=_("Choose the successor before the handover starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(new_contract__isnull=False),
+                name="exit_completed_has_contract",
+                violation_error_message=_("A replaced firm's exit names the new contract: record it first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="exit_cancel_has_reason",
+                violation_error_message=_("Say why the exit is cancelled."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep and the workbench: open exits by deadline.
+            models.Index(fields=["status", "due_on"], name="exit_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return _("Exit of %(firm)s from %(complex)s") % {"firm": self.contract.firm, "complex": self.complex}
+
+    @property
+    def incoming_name(self) -> str:
+        if self.successor_kind == SuccessorKind.INTERIM:
+            return self.interim_manager
+        return self.successor_firm.name if self.successor_firm_id else ""
+
+    def notify_scope(self) -> dict:
+        community = self.complex.community
+        firms = [self.contract.firm_id] + ([self.successor_firm_id] if self.successor_firm_id else [])
+        return {"community_ids": [community.pk], "subdistrict_ids": [community.subdistrict_id], "firm_ids": firms}
+
+
+class HandoverItemQuerySet(JurisdictionQuerySet):
+    community_lookup = "exit__complex__community"
+    firm_lookup = "exit__contract__firm"
+
+
+class HandoverItem(models.Model):
+    """One line of the handover checklist: what was handed over, and whether it is complete."""
+
+    exit = models.ForeignKey(ContractExit, on_delete=models.CASCADE, related_name="items", verbose_name=_("exit"))
+    kind = models.CharField(_("item"), max_length=30, choices=HandoverItemKind.choices)
+    is_done = models.BooleanField(_("handed over"), default=False)
+    detail = models.CharField(_("detail"), max_length=200, blank=True,
+                              help_text=_("What was handed over, or what is missing."))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(Decimal("0"))])
+
+    objects = HandoverItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
+        ordering = ["exit", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exit", "kind"], name="handover_item_once_per_exit",
+                violation_error_message=_("This item is already on the checklist: update that line."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="handover_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative: enter 0 or more yuan."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class ContractExitEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "exit__complex__community"
+    firm_lookup = "exit__contract__firm"
+
+
+class ContractExitEvent(WorkflowEvent):
+    record_field = "exit"
+
+    exit = models.ForeignKey(ContractExit, on_delete=models.CASCADE, related_name="events", verbose_name=_("exit"))
+    action = models.CharField(_("action"), max_length=30, choices=ExitAction.choices)
+    from_status = models.CharField(_("from status"), max_length=30, choices=ExitStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=ExitStatus.choices, blank=True)
+
+    objects = ContractExitEventQuerySet.as_manager()
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("exit event")
+        verbose_name_plural = _("exit events")

@@ -21,6 +21,7 @@ from communities.models import CommitteeStatus, OwnersCommittee, StaffRole
 
 from .models import (
     ContractStatus,
+    FirmStatus,
     PropertyFirm,
     DeadlineReminder,
     EvaluationConsequence,
@@ -317,3 +318,298 @@ def survey_record(*, actor, complex, period_start: datetime.date, period_end: da
     """Record a satisfaction survey of a complex's residents. Raises ValidationError and saves nothing."""
     return _saved(SatisfactionSurvey(complex=complex, period_start=period_start, period_end=period_end,
                                      sample_size=sample_size, satisfied=satisfied), actor)
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement (物业退出、替换有规可循)
+# ---------------------------------------------------------------------------
+from communities.models import ComplexType, ManagementMode  # noqa: E402
+from redproperty.workflow import Move, Workflow, set_history_user  # noqa: E402
+
+from .models import (  # noqa: E402
+    ContractExit,
+    ContractExitEvent,
+    ExitAction,
+    ExitDecision,
+    ExitStatus,
+    HandoverItem,
+    HandoverItemKind,
+    HandoverSide,
+    SuccessorKind,
+)
+
+DECISION_DAYS = 30  # the joint meeting takes up the exit review within a month
+CHOICE_DAYS = 30  # the owners' vote or the interim arrangement
+HANDOVER_DAYS = 30  # 《物业管理条例》: the outgoing firm hands over within the agreed time
+CONTRACT_DAYS = 15  # the incoming firm's contract after the handover
+INTERIM_DAYS = 180  # interim management is a bridge: the owners choose a firm within six months
+EXIT_TEXT_MAX = 2000
+
+EXIT = Workflow(
+    model=ContractExit,
+    event_model=ContractExitEvent,
+    parent_field="exit",
+    actions_enum=ExitAction,
+    status_enum=ExitStatus,
+    moves={
+        ExitAction.DECIDE: Move((ExitStatus.REVIEW,), (ExitStatus.CHOOSING, ExitStatus.RETAINED)),
+        ExitAction.CHOOSE_SUCCESSOR: Move((ExitStatus.CHOOSING,), ExitStatus.HANDOVER),
+        ExitAction.CHECK_ITEMS: Move((ExitStatus.HANDOVER,), None),
+        ExitAction.SIGN: Move((ExitStatus.HANDOVER,), (ExitStatus.HANDOVER, ExitStatus.CONTRACTING,
+                                                       ExitStatus.INTERIM)),
+        ExitAction.RECORD_CONTRACT: Move((ExitStatus.CONTRACTING, ExitStatus.INTERIM), ExitStatus.COMPLETED),
+        ExitAction.CANCEL: Move((ExitStatus.REVIEW, ExitStatus.CHOOSING, ExitStatus.HANDOVER), ExitStatus.CANCELLED),
+    },
+)
+
+
+def _exit_text(value, field: str, message="", *, required=True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: message})
+    if len(value) > EXIT_TEXT_MAX:
+        raise ValidationError({field: _("At most %(max)d characters.") % {"max": EXIT_TEXT_MAX}})
+    return value
+
+
+def _exit_day(day, field: str) -> datetime.date:
+    if day is None:
+        raise ValidationError({field: _("Enter the date.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future: enter the day it happened.")})
+    return day
+
+
+def _after(day, earlier, field: str) -> None:
+    if earlier is not None and day < earlier:
+        raise ValidationError({field: _("This date comes before the previous step (%(date)s): check it.")
+                               % {"date": earlier}})
+
+
+@transaction.atomic
+def exit_open(*, actor, contract: ServiceContract, opened_on: datetime.date, note: str = "") -> ContractExit:
+    """Open the exit procedure of a contract under exit review: the joint meeting decides within
+    30 days. Raises ValidationError and saves nothing when the contract is not under exit review
+    or already has an exit under way."""
+    if contract is None:
+        raise ValidationError({"contract": _("Choose the contract under exit review.")})
+    _exit_day(opened_on, "opened_on")
+    note = _exit_text(note, "note", required=False)
+    contract = ServiceContract.objects.select_for_update().select_related("complex").get(pk=contract.pk)
+    if contract.status != ContractStatus.EXIT_REVIEW:
+        raise ValidationError({"contract": _(
+            "Only a contract under exit review has an exit procedure: put it under exit review first.")})
+    if contract.exits.open().exists():
+        raise ValidationError({"contract": _(
+            "This contract already has an exit under way: continue that one or cancel it first.")})
+    _after(opened_on, contract.start_date, "opened_on")
+    record = ContractExit(complex=contract.complex, contract=contract, opened_on=opened_on,
+                          reason=contract.exit_reason or _("Exit review"),
+                          due_on=opened_on + datetime.timedelta(days=DECISION_DAYS))
+    record.full_clean()
+    return EXIT.start(record, action=ExitAction.OPEN, actor=actor, note=note)
+
+
+@transaction.atomic
+def exit_decide(*, exit: ContractExit, actor, decided_on: datetime.date, decision: str, note: str,
+                expected_status: str | None = None) -> ContractExit:
+    """The joint meeting's decision (联席会议): the firm exits (the successor is chosen next) or
+    stays after rectification (the contract is active again and the procedure ends)."""
+    _exit_day(decided_on, "decided_on")
+    if decision not in ExitDecision.values:
+        raise ValidationError({"decision": _("Choose the joint meeting's decision.")})
+    note = _exit_text(note, "note", _("Write down what the joint meeting decided and why."))
+
+    def changes(locked):
+        _after(decided_on, locked.opened_on, "decided_on")
+        fields = {"decided_on": decided_on, "decision": decision, "decision_note": note}
+        if decision == ExitDecision.RETAIN:
+            contract = ServiceContract.objects.select_for_update().get(pk=locked.contract_id)
+            contract.status = ContractStatus.ACTIVE
+            set_history_user(contract, actor)
+            contract.save(update_fields=["status", "updated_at"])
+            return {**fields, "status": ExitStatus.RETAINED, "due_on": None}
+        return {**fields, "status": ExitStatus.CHOOSING, "due_on": decided_on + datetime.timedelta(days=CHOICE_DAYS)}
+
+    return EXIT.run(exit, ExitAction.DECIDE, actor=actor, expected_status=expected_status, note=note, changes=changes)
+
+
+@transaction.atomic
+def exit_choose_successor(*, exit: ContractExit, actor, chosen_on: datetime.date, successor_kind: str,
+                          successor_firm: PropertyFirm | None = None, interim_manager: str = "", note: str = "",
+                          expected_status: str | None = None) -> ContractExit:
+    """Who takes over: a firm the owners chose by vote, the community's interim management (托管),
+    or an emergency firm (应急物业, for old and abandoned complexes). The handover checklist
+    starts with its six lines; the handover is due within 30 days."""
+    _exit_day(chosen_on, "chosen_on")
+    note = _exit_text(note, "note", required=False)
+    interim_manager = (interim_manager or "").strip()
+    if successor_kind not in SuccessorKind.values:
+        raise ValidationError({"successor_kind": _("Choose who takes over the complex.")})
+    if successor_kind == SuccessorKind.INTERIM:
+        if not interim_manager:
+            raise ValidationError({"interim_manager": _(
+                "Name who manages the complex in the meantime (for example the residents' committee).")})
+        if successor_firm is not None:
+            raise ValidationError({"successor_firm": _("Under interim management no firm takes over: leave it empty.")})
+    else:
+        if successor_firm is None:
+            raise ValidationError({"successor_firm": _("Choose the firm that takes over.")})
+        if successor_firm.status == FirmStatus.WITHDRAWN:
+            raise ValidationError({"successor_firm": _("This firm has withdrawn: choose another.")})
+        interim_manager = ""
+    if successor_kind == SuccessorKind.OWNERS_VOTE and not note:
+        raise ValidationError({"note": _("Give the owners' vote: how many owners and how much floor area chose the firm.")})
+
+    def changes(locked):
+        _after(chosen_on, locked.decided_on, "chosen_on")
+        if successor_firm is not None and successor_firm.pk == locked.contract.firm_id:
+            raise ValidationError({"successor_firm": _("The outgoing firm cannot succeed itself: choose another.")})
+        if successor_kind == SuccessorKind.EMERGENCY and locked.complex.complex_type != ComplexType.OLD:
+            raise ValidationError({"successor_kind": _(
+                "An emergency firm is for old and abandoned complexes; here the owners choose a firm or the "
+                "community manages the complex in the meantime.")})
+        HandoverItem.objects.bulk_create(HandoverItem(exit=locked, kind=kind) for kind in HandoverItemKind.values)
+        return {"chosen_on": chosen_on, "successor_kind": successor_kind, "successor_firm": successor_firm,
+                "interim_manager": interim_manager, "choice_note": note,
+                "due_on": chosen_on + datetime.timedelta(days=HANDOVER_DAYS)}
+
+    return EXIT.run(exit, ExitAction.CHOOSE_SUCCESSOR, actor=actor, expected_status=expected_status, note=note,
+                    changes=changes)
+
+
+@transaction.atomic
+def exit_check_items(*, exit: ContractExit, actor, items: dict, expected_status: str | None = None) -> ContractExit:
+    """Record the handover checklist: `items` maps a line's kind to {"is_done", "detail",
+    "amount"} (lines not named are left as they are). Fee arrears need their amount once handed
+    over. Changes nothing and raises ValidationError on a bad line."""
+    unknown = set(items) - set(HandoverItemKind.values)
+    if unknown or not items:
+        raise ValidationError({"items": _("Name the checklist lines by their kind: %(kinds)s.")
+                               % {"kinds": ", ".join(HandoverItemKind.values)}})
+
+    def changes(locked):
+        lines = {line.kind: line for line in locked.items.all()}
+        done = []
+        for kind, values in items.items():
+            line = lines[kind]
+            line.is_done = bool(values.get("is_done"))
+            line.detail = _exit_text(values.get("detail"), "items", required=False)[:200]
+            line.amount = values.get("amount")
+            if kind == HandoverItemKind.FEE_ARREARS and line.is_done and line.amount is None:
+                raise ValidationError({"items": _(
+                    "Enter the fee arrears handed over, in yuan (0 when there are none).")})
+            line.full_clean(exclude=["exit"])
+            if line.is_done:
+                done.append(line.get_kind_display())
+        HandoverItem.objects.bulk_update(list(lines[k] for k in items), ["is_done", "detail", "amount"])
+        # A changed checklist needs everyone's signature again.
+        return {"outgoing_signed_on": None, "incoming_signed_on": None, "community_signed_on": None}
+
+    return EXIT.run(exit, ExitAction.CHECK_ITEMS, actor=actor, expected_status=expected_status, changes=changes)
+
+
+def _sign_field(side: str) -> str:
+    return f"{side}_signed_on"
+
+
+@transaction.atomic
+def exit_sign(*, exit: ContractExit, actor, side: str, signed_on: datetime.date, note: str = "",
+              expected_status: str | None = None) -> ContractExit:
+    """One side signs the handover (the outgoing firm, the incoming firm or interim manager, the
+    community). Every checklist line must be handed over first. When the three have signed, the
+    outgoing contract ends that day; a firm successor's contract is then to be recorded (within
+    15 days), an interim manager runs the complex until the owners choose a firm."""
+    if side not in HandoverSide.values:
+        raise ValidationError({"side": _("Choose who signs.")})
+    _exit_day(signed_on, "signed_on")
+    note = _exit_text(note, "note", required=False)
+
+    def changes(locked):
+        _after(signed_on, locked.chosen_on, "signed_on")
+        missing = [line.get_kind_display() for line in locked.items.all() if not line.is_done]
+        if missing:
+            raise ValidationError({"side": _("Not handed over yet: %(items)s. Complete the checklist before signing.")
+                                   % {"items": "、".join(str(m) for m in missing)}})
+        if getattr(locked, _sign_field(side)) is not None:
+            raise ValidationError({"side": _("This side has already signed.")})
+        fields = {_sign_field(side): signed_on}
+        signed = {s: fields.get(_sign_field(s), getattr(locked, _sign_field(s))) for s in HandoverSide.values}
+        if not all(signed.values()):
+            return {**fields, "status": ExitStatus.HANDOVER}
+        handed_over = max(signed.values())
+        contract = ServiceContract.objects.select_for_update().get(pk=locked.contract_id)
+        contract.status = ContractStatus.TERMINATED
+        contract.ended_on = handed_over
+        if contract.end_date is None or contract.end_date > handed_over:
+            contract.end_date = max(handed_over, contract.start_date + datetime.timedelta(days=1))
+        set_history_user(contract, actor)
+        contract.save(update_fields=["status", "ended_on", "end_date", "updated_at"])
+        if locked.successor_kind == SuccessorKind.INTERIM:
+            complex_ = locked.complex
+            complex_.management_mode = ManagementMode.COMMUNITY_HOSTED
+            set_history_user(complex_, actor)
+            complex_.save(update_fields=["management_mode", "updated_at"])
+            return {**fields, "status": ExitStatus.INTERIM,
+                    "due_on": handed_over + datetime.timedelta(days=INTERIM_DAYS)}
+        return {**fields, "status": ExitStatus.CONTRACTING,
+                "due_on": handed_over + datetime.timedelta(days=CONTRACT_DAYS)}
+
+    return EXIT.run(exit, ExitAction.SIGN, actor=actor, expected_status=expected_status, changes=changes,
+                    note=note or HandoverSide(side).label)
+
+
+@transaction.atomic
+def exit_record_contract(*, exit: ContractExit, actor, start_date: datetime.date, fee_standard,
+                         end_date: datetime.date | None = None, firm: PropertyFirm | None = None,
+                         filed_on: datetime.date | None = None, expected_status: str | None = None) -> ContractExit:
+    """The new service contract: the incoming firm's (or, after interim management, the firm the
+    owners then chose: `firm`). It succeeds the outgoing contract; the procedure is complete."""
+    if start_date is None:
+        raise ValidationError({"start_date": _("Enter the date the new contract starts.")})
+    if fee_standard is None:
+        raise ValidationError({"fee_standard": _("Enter the fee standard in yuan per m² per month.")})
+
+    def changes(locked):
+        chosen = firm or locked.successor_firm
+        if chosen is None:
+            raise ValidationError({"firm": _("Choose the firm the owners chose.")})
+        if chosen.pk == locked.contract.firm_id:
+            raise ValidationError({"firm": _("The outgoing firm cannot succeed itself: choose another.")})
+        if locked.contract.ended_on and start_date <= locked.contract.ended_on:
+            raise ValidationError({"start_date": _("The new contract starts after the handover (%(date)s).")
+                                   % {"date": locked.contract.ended_on}})
+        new = contract_create(actor=actor, firm=chosen, complex=locked.complex, start_date=start_date,
+                              end_date=end_date, fee_standard=fee_standard, filed_on=filed_on)
+        old = ServiceContract.objects.select_for_update().get(pk=locked.contract_id)
+        old.successor = new
+        set_history_user(old, actor)
+        old.save(update_fields=["successor", "updated_at"])
+        complex_ = locked.complex
+        if complex_.management_mode != ManagementMode.FIRM:
+            complex_.management_mode = ManagementMode.FIRM
+            set_history_user(complex_, actor)
+            complex_.save(update_fields=["management_mode", "updated_at"])
+        fields = {"new_contract": new, "due_on": None}
+        if firm is not None and locked.successor_kind == SuccessorKind.INTERIM:
+            fields["successor_firm"] = firm
+        return fields
+
+    return EXIT.run(exit, ExitAction.RECORD_CONTRACT, actor=actor, expected_status=expected_status, changes=changes)
+
+
+@transaction.atomic
+def exit_cancel(*, exit: ContractExit, actor, reason: str, expected_status: str | None = None) -> ContractExit:
+    """Stop the procedure before the handover is signed, with the reason (the review was
+    withdrawn, the contract ran out and another procedure took over, ...). The contract stays
+    as it is."""
+    reason = _exit_text(reason, "reason", _("Say why the exit is cancelled."))
+
+    return EXIT.run(exit, ExitAction.CANCEL, actor=actor, expected_status=expected_status, note=reason,
+                    changes={"cancel_reason": reason, "due_on": None})
+
+
+@transaction.atomic
+def exits_sweep(*, today: datetime.date | None = None) -> dict:
+    """The daily sweep: flag exits past their step's deadline (notified once each)."""
+    return {"overdue": EXIT.sweep_overdue(today=today)}

@@ -58,3 +58,12 @@ def remind_deadlines(outbox_id: int | None = None) -> int:
         if not outbox.claim(outbox_id):
             return 0
         return services.deadline_reminders_send()
+
+
+@shared_task(name="properties.sweep_exits", time_limit=300, soft_time_limit=270, **_RETRY)
+def sweep_exits(outbox_id: int | None = None) -> dict:
+    """Flag firm exits and handovers past their step's deadline."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return {}
+        return services.exits_sweep()

@@ -80,6 +80,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+# Firm exit and replacement (properties/services.py EXIT): district and subdistrict staff take
+# the district's steps in the admin, community workers the handover in the workbench; the
+# outgoing firm follows its own exit. Records change through their moves only.
+_EXIT_PERMISSIONS = {
+    "district": {"contractexit": _EDIT, "contractexitevent": _VIEW, "handoveritem": _VIEW},
+    "subdistrict": {"contractexit": _EDIT, "contractexitevent": _VIEW, "handoveritem": _VIEW},
+    "community": {"contractexit": _EDIT, "contractexitevent": _VIEW, "handoveritem": _VIEW},
+    "firm": {"contractexit": _VIEW, "contractexitevent": _VIEW, "handoveritem": _VIEW},
+}
+for _role, _models in _EXIT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role]["properties"].update(_models)
+
+
 # Integrators' accounts: one group per scope. Reading is the view permission of every register
 # and complaint (never reporters' full phone numbers); writing is filing complaints and moving
 # them along. Where is the integrator's jurisdiction, as for staff.

@@ -71,7 +71,8 @@ def seed_schedules():
                              ("redproperty.migrations.0003_election_schedule", "create"),
                              ("redproperty.migrations.0005_close_unrated_schedule_name", "rename"),
                              ("redproperty.migrations.0006_pipl_retention_schedule", "create"),
-                             ("dashboard.migrations.0002_refresh_schedule", "create_schedule")):
+                             ("dashboard.migrations.0002_refresh_schedule", "create_schedule"),
+                             ("properties.migrations.0010_exit_schedule", "create")):
         getattr(importlib.import_module(module), function)(state_apps, None)
 
 

@@ -96,3 +96,23 @@ class EvaluationConsequenceFilter(place_filterset("contract__complex__community"
     class Meta:
         model = EvaluationConsequence
         fields = []
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement
+# ---------------------------------------------------------------------------
+from redproperty.api import date_range, place_filterset  # noqa: E402
+
+from ..models import ContractExit, ExitStatus, SuccessorKind  # noqa: E402
+
+
+class ContractExitFilter(place_filterset("complex__community", complex_path="complex")):
+    status = django_filters.MultipleChoiceFilter(choices=ExitStatus.choices, label=_("status (repeat for several)"))
+    successor_kind = django_filters.ChoiceFilter(choices=SuccessorKind.choices, label=_("successor"))
+    overdue = django_filters.BooleanFilter(field_name="overdue_since", lookup_expr="isnull", exclude=True,
+                                           label=_("past the current step's deadline"))
+    opened_on_after, opened_on_before = date_range("opened_on", _("date the exit procedure was opened"))
+
+    class Meta:
+        model = ContractExit
+        fields = []

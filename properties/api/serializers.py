@@ -109,3 +109,132 @@ class EvaluationConsequenceSerializer(serializers.ModelSerializer):
         model = EvaluationConsequence
         fields = ["id", "contract", "period", "kind", "evaluation", "reason", "notified_at", "created_at"]
         read_only_fields = fields
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement
+# ---------------------------------------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+from communities.models import ResidentialComplex  # noqa: E402
+from redproperty.api import ScopedPrimaryKeyRelatedField  # noqa: E402
+from redproperty.workflow_api import StepSerializer, WorkflowRecordSerializer, events_serializer  # noqa: E402
+
+from ..models import (  # noqa: E402
+    ContractExit,
+    ContractExitEvent,
+    ExitDecision,
+    ExitStatus,
+    HandoverItem,
+    HandoverItemKind,
+    HandoverSide,
+    SuccessorKind,
+)
+from ..services import EXIT  # noqa: E402
+
+
+class HandoverItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HandoverItem
+        fields = ["id", "kind", "is_done", "detail", "amount"]
+        read_only_fields = fields
+
+
+class ContractExitSerializer(WorkflowRecordSerializer):
+    """A firm's exit from a complex and its replacement: the joint meeting's decision, the
+    successor, the handover checklist and signatures, the new contract, and the timeline."""
+
+    workflow = EXIT
+    complex_name = serializers.CharField(source="complex.name", read_only=True)
+    outgoing_firm = serializers.IntegerField(source="contract.firm_id", read_only=True)
+    status = serializers.ChoiceField(choices=ExitStatus.choices, read_only=True)
+    items = HandoverItemSerializer(many=True, read_only=True)
+    events = events_serializer(ContractExitEvent)(many=True, read_only=True)
+
+    class Meta:
+        model = ContractExit
+        fields = [
+            "id", "complex", "complex_name", "contract", "outgoing_firm", "status", "opened_on", "reason",
+            "decided_on", "decision", "decision_note", "successor_kind", "successor_firm", "interim_manager",
+            "chosen_on", "choice_note", "outgoing_signed_on", "incoming_signed_on", "community_signed_on",
+            "new_contract", "cancel_reason", "due_on", "overdue_since", "is_overdue", "allowed_actions", "items",
+            "events", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExitOpenSerializer(serializers.Serializer):
+    contract = ScopedPrimaryKeyRelatedField(queryset=ServiceContract.objects.none(),
+                                            help_text=_("A contract under exit review."))
+    opened_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ExitDecideSerializer(StepSerializer):
+    decided_on = serializers.DateField()
+    decision = serializers.ChoiceField(choices=ExitDecision.choices)
+    note = serializers.CharField(max_length=2000, help_text=_("What the joint meeting decided and why."))
+
+
+class ExitChooseSuccessorSerializer(StepSerializer):
+    chosen_on = serializers.DateField()
+    successor_kind = serializers.ChoiceField(choices=SuccessorKind.choices)
+    successor_firm = serializers.PrimaryKeyRelatedField(
+        queryset=PropertyFirm.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("The incoming firm (not for interim management)."))
+    interim_manager = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class HandoverLineSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HandoverItemKind.choices)
+    is_done = serializers.BooleanField()
+    detail = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False,
+                                      allow_null=True, default=None)
+
+
+class ExitCheckItemsSerializer(StepSerializer):
+    items = HandoverLineSerializer(many=True, help_text=_("The checklist lines to record, each kind once."))
+
+    def validate_items(self, items):
+        kinds = [i["kind"] for i in items]
+        if not kinds or len(set(kinds)) != len(kinds):
+            raise serializers.ValidationError(_("Name each checklist line once."))
+        return {i["kind"]: {k: v for k, v in i.items() if k != "kind"} for i in items}
+
+
+class ExitSignSerializer(StepSerializer):
+    side = serializers.ChoiceField(choices=HandoverSide.choices)
+    signed_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ExitRecordContractSerializer(StepSerializer):
+    firm = serializers.PrimaryKeyRelatedField(
+        queryset=PropertyFirm.objects.all(), required=False, allow_null=True, default=None,
+        help_text=_("After interim management: the firm the owners chose; otherwise the incoming firm."))
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    fee_standard = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0"))
+    filed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ExitReasonSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class UnattendedComplexSerializer(serializers.ModelSerializer):
+    """A complex nobody is responsible for: no serving contract, no interim manager."""
+
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    subdistrict_name = serializers.CharField(source="community.subdistrict.name", read_only=True)
+    last_firm_name = serializers.CharField(read_only=True, allow_null=True,
+                                           help_text=_("The firm that served it last, if any."))
+    last_ended_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ResidentialComplex
+        fields = ["id", "name", "community", "community_name", "subdistrict_name", "complex_type", "management_mode",
+                  "households", "last_firm_name", "last_ended_on"]
+        read_only_fields = fields

@@ -12,5 +12,7 @@ router.register("credit-events", views.CreditEventViewSet)
 router.register("evaluation-schemes", views.EvaluationSchemeViewSet)
 router.register("firm-evaluations", views.FirmEvaluationViewSet)
 router.register("evaluation-consequences", views.EvaluationConsequenceViewSet)
+router.register("contract-exits", views.ContractExitViewSet)
+router.register("unattended-complexes", views.UnattendedComplexViewSet, basename="unattended-complex")
 
 urlpatterns = router.urls
