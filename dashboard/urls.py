@@ -1,7 +1,7 @@
 """/dashboard/: district → subdistrict → community → complex, firms and report cards, Excel."""
 from django.urls import path
 
-from . import views
+from . import governance, views
 
 app_name = "dashboard"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("exports/<int:pk>/download/", views.ExportDownloadView.as_view(), name="export_download"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
+    # Governance workflows (dashboard/governance.py)
+    path("unattended/", governance.UnattendedView.as_view(), name="unattended"),
 ]

@@ -25,6 +25,8 @@ MENU = (
     Item(_("Inspections"), "workbench:properties:inspection_list", "properties.view_inspection"),
     Item(_("Fees"), "workbench:properties:fees", "properties.view_feecollection"),
     Item(_("Surveys"), "workbench:properties:survey_list", "properties.view_satisfactionsurvey"),
+    # Governance workflows
+    Item(_("Firm exits"), "workbench:properties:exit_list", "properties.view_contractexit"),
 )
 
 

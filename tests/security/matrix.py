@@ -598,3 +598,24 @@ def run(mw, client_class, keys) -> list[str]:
         for role in ROLES:
             failures.extend(check(mw, clients_by_role, key, rows[key], role))
     return failures
+
+
+# ---------------------------------------------------------------------------
+# Firm exit and replacement (properties): admin steps, API moves, workbench and dashboard pages
+# ---------------------------------------------------------------------------
+ADMIN_NEVER.add(("properties.ContractExit", "delete"))  # an exit changes through its moves only
+ADMIN_PAGES["admin:properties_contractexit_step"] = Row(
+    "admin", _staff_page("ok ok ok 403 ok"), record="properties.ContractExit",
+    kwargs=lambda mw, r: {"object_id": r.pk, "action": "decide"})
+API_ACTIONS.update({
+    f"api:contractexit-{step}": Row("api", roles("login login act act act 405r 405r act"),
+                                    record="properties.ContractExit", kwargs=_pk)
+    for step in ("decide", "choose-successor", "check-items", "sign", "record-contract", "cancel")
+})
+WORKBENCH.update({
+    "workbench:properties:exit_list": _w("ok ok ok ro ok"),
+    "workbench:properties:exit_detail": _w("ok ok ok ro ok", "properties.ContractExit"),
+    "workbench:properties:exit_step": _w("ok ok ok 403 ok", "properties.ContractExit",
+                                         kwargs=lambda mw, r: {"pk": r.pk, "action": "sign"}),
+})
+DASHBOARD["dashboard:unattended"] = _d("ro ro ro ro ro")

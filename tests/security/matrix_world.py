@@ -143,12 +143,21 @@ def build(world, category) -> MatrixWorld:
     mw.add("in", ExportJob.objects.create(user=users["community"], kind="complaints"))
     mw.add("out", ExportJob.objects.create(user=get_user_model().objects.get(username="m-colleague-in"),
                                            kind="complaints"))
+    _governance(mw)
     _globals(mw, category)
     # The PIPL audit belongs to no place: superusers alone read it.
     from redproperty import pipl
 
     mw.add("global", pipl.record_access(actor=users["district"], kind="phone_export", door="admin", phone=PHONE))
     return mw
+
+
+def _governance(mw):
+    """A record of each governance workflow in every place."""
+    for place in PLACES:
+        contract = mw.record("properties.ServiceContract", place)
+        mw.add(place, prm.ContractExit.objects.create(
+            complex=contract.complex, contract=contract, opened_on=datetime.date(2026, 10, 1), reason="考评不合格"))
 
 
 def _globals(mw, category):
