@@ -271,6 +271,7 @@ PLANNED = {
     "properties.DeadlineReminder.ends_on", "partybranches.CrossAppointment.end_date",
     "partybranches.MeetingResolution.due_on", "complaints.Complaint.due_response_at",
     "complaints.Complaint.due_resolve_at", "integrations.ApiKey.expires_at",
+    "properties.ContractExit.due_on",
 }
 
 
@@ -339,3 +340,19 @@ def test_invented_communities_carry_no_real_places_name(demo):
 
     assert len(invented) == 99 - len(article)
     assert not {name for name in invented if any(place in name for place in places)}
+
+
+def test_firm_exits_are_in_every_state_with_their_events_and_nobody_is_left_unseen(demo):
+    from properties.models import ContractExit, ExitStatus
+    from properties.selectors import unattended_complex_list
+
+    statuses = set(ContractExit.objects.values_list("status", flat=True))
+    assert statuses == set(ExitStatus.values)
+    assert ContractExit.objects.filter(overdue_since__isnull=False).exists()
+    for record in ContractExit.objects.prefetch_related("events", "items"):
+        assert record.events.all()[0].action == "open"
+        assert record.events.all().reverse()[0].to_status == record.status
+        if record.status == ExitStatus.COMPLETED:
+            assert record.contract.successor == record.new_contract
+    admin = get_user_model().objects.get(username="admin")
+    assert unattended_complex_list(admin).exists()  # the old complexes nobody manages

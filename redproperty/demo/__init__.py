@@ -46,6 +46,7 @@ STEPS = [
     "meetings",
     "projects",
     "elections",
+    "exits",
     "evidence",
     "complaints",
     "snapshots",
