@@ -308,6 +308,9 @@ SPECTACULAR_SETTINGS = {
         "ElectionStatusEnum": "communities.models.ElectionStatus",
         "ElectionActionEnum": "communities.models.ElectionAction",
         "ActionEnum": "complaints.models.Action",
+        # Firm exit and replacement
+        "ExitStatusEnum": "properties.models.ExitStatus",
+        "HandoverItemKindEnum": "properties.models.HandoverItemKind",
     },
 }
 
