@@ -190,6 +190,10 @@ def records(world, district_officer, shuguang_worker):
     f.CreditEventFactory()
     f.RedProjectFactory()
     f.StationFactory()
+    from properties.services import contract_put_under_exit_review, exit_open
+
+    exit_open(actor=district_officer, opened_on=datetime.date(2026, 9, 1), contract=contract_put_under_exit_review(
+        actor=district_officer, contract=world.juhe_contract, reason="考评不合格"))
     return {"complaint": complaint}
 
 

@@ -146,6 +146,18 @@ def sweep_elections(world, time_machine, **_):
     return {}
 
 
+def sweep_exits(world, time_machine, **_):
+    from properties.services import contract_put_under_exit_review, exit_open
+
+    _staff_with_mail(world)
+    officer = staff_user_create(username="zhang_exit", password="x-pass-2026", role="district",
+                                jurisdiction=world.guandu)
+    contract = contract_put_under_exit_review(actor=officer, contract=world.juhe_contract, reason="考评不合格")
+    exit_open(actor=officer, contract=contract, opened_on=datetime.date(2026, 9, 1))  # decision due 2026-10-01
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI), tick=False)
+    return {}
+
+
 def anonymise_expired(world, **_):
     f.ComplaintFactory(complex=world.heleju, status=Status.CLOSED, reporter_name="李阿姨",
                        reporter_phone="13812345678",
@@ -170,6 +182,7 @@ CASES = {
     "complaints.close_unrated": close_unrated,
     "complaints.store_rates": store_rates,
     "communities.sweep_elections": sweep_elections,
+    "properties.sweep_exits": sweep_exits,
     "redproperty.outbox_sweep": outbox_sweep,
     "dashboard.refresh_place_figures": refresh_place_figures,
     "complaints.anonymise_expired": anonymise_expired,
