@@ -307,3 +307,47 @@ class CommitteeElectionAdmin(WorkflowAdmin):
     @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
     def overdue(self, obj):
         return obj.is_overdue
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes: every step through communities/services.py (MEDIATION)
+# ---------------------------------------------------------------------------
+from .models import MediationAction, MediationCase, MediationCaseEvent, MediationParty, MediationSession  # noqa: E402
+from .services import MEDIATION  # noqa: E402
+
+
+class PartyInline(PlainReadOnlyInline):
+    model = MediationParty
+    fields = readonly_fields = ["name", "side"]
+
+
+class SessionInline(PlainReadOnlyInline):
+    model = MediationSession
+    fields = readonly_fields = ["held_on", "summary"]
+
+
+@admin.register(MediationCase)
+class MediationCaseAdmin(WorkflowAdmin):
+    workflow = MEDIATION
+    open_form = election_forms.MediationOpenForm
+    step_forms = {
+        MediationAction.HOLD_SESSION: election_forms.SessionForm,
+        MediationAction.RECORD_AGREEMENT: election_forms.AgreementForm,
+        MediationAction.FOLLOW_UP: election_forms.FollowUpForm,
+        MediationAction.CLOSE_FAILED: election_forms.CloseFailedForm,
+        MediationAction.WITHDRAW: election_forms.WithdrawForm,
+    }
+    list_display = ["subject", "complex", "community", "status", "mediator", "opened_on", "due_on", "overdue"]
+    list_filter = ["status", OverdueFilter, "complex__community__subdistrict"]
+    list_select_related = ["complex__community"]
+    search_fields = ["subject", "complex__name", "mediator"]
+    date_hierarchy = "opened_on"
+    inlines = [PartyInline, SessionInline, events_inline(MediationCaseEvent)]
+
+    @admin.display(description=_("community"), ordering="complex__community__code")
+    def community(self, obj):
+        return obj.complex.community
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
+    def overdue(self, obj):
+        return obj.is_overdue

@@ -115,3 +115,110 @@ class CancelForm(StepForm):
     def run(self, *, actor, expected_status):
         return services.election_cancel(election=self.record, actor=actor, expected_status=expected_status,
                                         reason=self.cleaned_data["reason"])
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes: the steps' forms, shared by the workbench and the admin
+# ---------------------------------------------------------------------------
+from django.apps import apps  # noqa: E402
+
+from .models import PartySide  # noqa: E402
+
+
+def _day(label):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PartyRow(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    side = forms.ChoiceField(label=_("side"), choices=[("", "---------"), *PartySide.choices])
+
+
+class MediationOpenForm(StepForm):
+    complex = forms.ModelChoiceField(label=_("residential complex"), queryset=ResidentialComplex.objects.none())
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    description = forms.CharField(label=_("what the dispute is about"), widget=forms.Textarea(attrs={"rows": 3}))
+    opened_on = _day(_("taken in on"))
+    mediator = forms.CharField(label=_("mediator"), max_length=50)
+    mediator_post = forms.CharField(label=_("mediator's post"), max_length=100, required=False)
+    complaints = forms.CharField(label=_("linked complaints"), required=False, max_length=500,
+                                 help_text=_("Tracking codes of the complaints the dispute grew from, separated by spaces."))
+    formset_class = rows_formset(PartyRow, extra=3, title=_("Parties"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["complex"].queryset = ResidentialComplex.objects.visible_to(self.request.user).select_related(
+            "community")
+
+    def clean_complaints(self):
+        """The complaints named by tracking code; a code out of scope is unknown, as a missing one."""
+        codes = [c.strip().upper() for c in self.cleaned_data["complaints"].replace("，", " ").replace(",", " ").split()]
+        complaint = apps.get_model("complaints", "Complaint")
+        found = list(complaint.objects.visible_to(self.request.user).filter(tracking_code__in=codes))
+        unknown = sorted(set(codes) - {c.tracking_code for c in found})
+        if unknown:
+            raise forms.ValidationError(_("No complaint with the tracking code %(codes)s here.")
+                                        % {"codes": "、".join(unknown)})
+        return found
+
+    def run(self, *, actor, expected_status):
+        data = self.cleaned_data
+        return services.mediation_open(
+            actor=actor, complex=data["complex"], subject=data["subject"], description=data["description"],
+            opened_on=data["opened_on"], mediator=data["mediator"], mediator_post=data["mediator_post"],
+            complaints=data["complaints"], parties=self.rows())
+
+
+class SessionForm(StepForm):
+    held_on = _day(_("held on"))
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def run(self, *, actor, expected_status):
+        return services.mediation_hold_session(case=self.record, actor=actor, expected_status=expected_status,
+                                               held_on=self.cleaned_data["held_on"],
+                                               summary=self.cleaned_data["summary"])
+
+
+class AgreementForm(StepForm):
+    agreed_on = _day(_("agreed on"))
+    agreement = forms.CharField(label=_("agreement"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_on = forms.DateField(label=_("follow-up on"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+
+    def run(self, *, actor, expected_status):
+        data = self.cleaned_data
+        return services.mediation_record_agreement(case=self.record, actor=actor, expected_status=expected_status,
+                                                   agreed_on=data["agreed_on"], agreement=data["agreement"],
+                                                   follow_up_on=data["follow_up_on"])
+
+
+class FollowUpForm(StepForm):
+    checked_on = _day(_("checked on"))
+    honoured = forms.BooleanField(label=_("the agreement is honoured"), required=False)
+    note = forms.CharField(label=_("follow-up"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def run(self, *, actor, expected_status):
+        data = self.cleaned_data
+        return services.mediation_follow_up(case=self.record, actor=actor, expected_status=expected_status,
+                                            checked_on=data["checked_on"], honoured=data["honoured"],
+                                            note=data["note"])
+
+
+class CloseFailedForm(StepForm):
+    closed_on = _day(_("closed on"))
+    outcome = forms.CharField(label=_("outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def run(self, *, actor, expected_status):
+        return services.mediation_close_failed(case=self.record, actor=actor, expected_status=expected_status,
+                                               closed_on=self.cleaned_data["closed_on"],
+                                               outcome=self.cleaned_data["outcome"])
+
+
+class WithdrawForm(StepForm):
+    closed_on = _day(_("closed on"))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def run(self, *, actor, expected_status):
+        return services.mediation_withdraw(case=self.record, actor=actor, expected_status=expected_status,
+                                           closed_on=self.cleaned_data["closed_on"],
+                                           reason=self.cleaned_data["reason"])

@@ -753,3 +753,170 @@ class CommitteeElectionEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("election event")
         verbose_name_plural = _("election events")
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes (矛盾纠纷调解, the article's 和事佬调解室): cases between residents, the
+# owners' committee and the firm; the parties, the mediator, sessions, the agreement and its
+# follow-up; linked complaints. Every move goes through communities/services.py (MEDIATION).
+# ---------------------------------------------------------------------------
+class MediationStatus(models.TextChoices):
+    OPENED = "opened", _("Taken in, first session to hold")
+    MEDIATING = "mediating", _("In mediation")
+    AGREED = "agreed", _("Agreement reached, follow-up due")
+    RESOLVED = "resolved", _("Resolved: agreement honoured")
+    FAILED = "failed", _("No agreement")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class MediationAction(models.TextChoices):
+    OPEN = "open", _("Case taken in")
+    HOLD_SESSION = "hold_session", _("Session held")
+    RECORD_AGREEMENT = "record_agreement", _("Agreement recorded")
+    FOLLOW_UP = "follow_up", _("Follow-up recorded")
+    CLOSE_FAILED = "close_failed", _("Closed without agreement")
+    WITHDRAW = "withdraw", _("Case withdrawn")
+    OVERDUE = "overdue", _("Step overdue")
+
+
+class PartySide(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+    FIRM = "firm", _("Property firm")
+    OTHER = "other", _("Other")
+
+
+MEDIATION_OPEN_STATUSES = ("opened", "mediating", "agreed")
+
+
+class MediationCaseQuerySet(JurisdictionQuerySet):
+    community_lookup = "complex__community"
+    firm_lookup = None  # the firm is a party, not a reader of the case file
+
+    def open(self):
+        return self.filter(status__in=MEDIATION_OPEN_STATUSES)
+
+
+class MediationCase(WorkflowRecord):
+    """A dispute brought to the community's mediation (和事佬调解室)."""
+
+    OPEN_STATUSES = MEDIATION_OPEN_STATUSES
+
+    complex = models.ForeignKey(ResidentialComplex, on_delete=models.PROTECT, related_name="mediation_cases",
+                                verbose_name=_("residential complex"))
+    status = models.CharField(_("status"), max_length=20, choices=MediationStatus.choices,
+                              default=MediationStatus.OPENED)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("what the dispute is about"))
+    opened_on = models.DateField(_("taken in on"))
+    mediator = models.CharField(_("mediator"), max_length=50, help_text=_("Who mediates (和事佬)."))
+    mediator_post = models.CharField(_("mediator's post"), max_length=100, blank=True)
+    complaints = models.ManyToManyField("complaints.Complaint", blank=True, related_name="mediation_cases",
+                                        verbose_name=_("linked complaints"))
+    agreement = models.TextField(_("agreement"), blank=True)
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+    follow_up_on = models.DateField(_("follow-up on"), null=True, blank=True,
+                                    help_text=_("When the community checks that the agreement is honoured."))
+    follow_up_note = models.TextField(_("follow-up"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, help_text=_("Shown on the complex's page."))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MediationCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mediation case")
+        verbose_name_plural = _("mediation cases")
+        ordering = ["-opened_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["agreed", "resolved"]) | (~Q(agreement="") & Q(agreed_on__isnull=False)),
+                name="mediation_agreed_has_agreement",
+                violation_error_message=_("An agreed case records the agreement and its date: enter them."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["resolved", "failed", "withdrawn"]) | (
+                    ~Q(outcome="") & Q(closed_on__isnull=False)),
+                name="mediation_closed_has_outcome",
+                violation_error_message=_("A closed case says its outcome and the day it closed: enter them."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep and the workbench: open cases by deadline.
+            models.Index(fields=["status", "due_on"], name="mediation_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return _("Mediation at %(complex)s: %(subject)s") % {"complex": self.complex, "subject": self.subject}
+
+    def notify_scope(self) -> dict:
+        community = self.complex.community
+        return {"community_ids": [community.pk], "subdistrict_ids": [community.subdistrict_id]}
+
+
+class MediationPartyQuerySet(JurisdictionQuerySet):
+    community_lookup = "case__complex__community"
+
+
+class MediationParty(models.Model):
+    """A party to the dispute: a resident, the owners' committee, the firm, or someone else."""
+
+    case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="parties",
+                             verbose_name=_("mediation case"))
+    name = models.CharField(_("name"), max_length=100)
+    side = models.CharField(_("side"), max_length=20, choices=PartySide.choices)
+
+    objects = MediationPartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "name"], name="mediation_party_once",
+                violation_error_message=_("This party is already named in the case: list each party once."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_side_display()})"
+
+
+class MediationSession(models.Model):
+    """One mediation session: when, who came, what was said."""
+
+    case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="sessions",
+                             verbose_name=_("mediation case"))
+    held_on = models.DateField(_("held on"))
+    summary = models.TextField(_("summary"))
+
+    objects = MediationPartyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["case", "held_on", "id"]
+
+    def __str__(self):
+        return f"{self.held_on:%Y-%m-%d}"
+
+
+class MediationCaseEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "case__complex__community"
+
+
+class MediationCaseEvent(WorkflowEvent):
+    record_field = "case"
+
+    case = models.ForeignKey(MediationCase, on_delete=models.CASCADE, related_name="events",
+                             verbose_name=_("mediation case"))
+    action = models.CharField(_("action"), max_length=30, choices=MediationAction.choices)
+    from_status = models.CharField(_("from status"), max_length=30, choices=MediationStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=MediationStatus.choices, blank=True)
+
+    objects = MediationCaseEventQuerySet.as_manager()
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("mediation event")
+        verbose_name_plural = _("mediation events")

@@ -412,3 +412,173 @@ def complex_create(*, actor, community, name: str, complex_type: str = "commerci
     complex_._history_user = actor
     complex_.save()
     return complex_
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes (矛盾纠纷调解)
+# ---------------------------------------------------------------------------
+from .models import (  # noqa: E402
+    MediationAction,
+    MediationCase,
+    MediationCaseEvent,
+    MediationParty,
+    MediationSession,
+    MediationStatus,
+    PartySide,
+)
+
+FIRST_SESSION_DAYS = 10  # the first session within ten days of taking the case in
+AGREEMENT_DAYS = 30  # from each session, the next step within a month
+FOLLOW_UP_DAYS = 30  # the default check that the agreement is honoured
+PARTIES_MIN = 2
+
+MEDIATION = Workflow(
+    model=MediationCase,
+    event_model=MediationCaseEvent,
+    parent_field="case",
+    actions_enum=MediationAction,
+    status_enum=MediationStatus,
+    moves={
+        MediationAction.HOLD_SESSION: Move((MediationStatus.OPENED, MediationStatus.MEDIATING),
+                                           MediationStatus.MEDIATING),
+        MediationAction.RECORD_AGREEMENT: Move((MediationStatus.MEDIATING,), MediationStatus.AGREED),
+        MediationAction.FOLLOW_UP: Move((MediationStatus.AGREED,), (MediationStatus.RESOLVED, MediationStatus.MEDIATING)),
+        MediationAction.CLOSE_FAILED: Move((MediationStatus.MEDIATING,), MediationStatus.FAILED),
+        MediationAction.WITHDRAW: Move((MediationStatus.OPENED, MediationStatus.MEDIATING), MediationStatus.WITHDRAWN),
+    },
+)
+
+
+def _validate_parties(parties: list[dict]) -> list[MediationParty]:
+    rows = [MediationParty(name=(p.get("name") or "").strip(), side=p.get("side") or "") for p in parties]
+    rows = [r for r in rows if r.name]
+    if len(rows) < PARTIES_MIN:
+        raise ValidationError({"parties": _("A dispute has at least two parties: name each with their side.")})
+    if len({r.name for r in rows}) != len(rows):
+        raise ValidationError({"parties": _("This party is already named in the case: list each party once.")})
+    for row in rows:
+        if row.side not in PartySide.values:
+            raise ValidationError({"parties": _("Choose the side of %(name)s.") % {"name": row.name}})
+        row.full_clean(exclude=["case"], validate_constraints=False)
+    return rows
+
+
+@transaction.atomic
+def mediation_open(*, actor, complex: ResidentialComplex, subject: str, description: str, opened_on,
+                   mediator: str, parties: list[dict], mediator_post: str = "", complaints=(),
+                   note: str = "") -> MediationCase:
+    """Take a dispute in: the complex, what it is about, the parties (at least two), the mediator
+    and the complaints it grew from (of the same complex). The first session is due within ten
+    days. Raises ValidationError and saves nothing on bad input."""
+    if complex is None:
+        raise ValidationError({"complex": _("Choose the residential complex.")})
+    _not_in_future(opened_on, "opened_on")
+    subject = _text(subject, "subject", _("Say in a few words what the dispute is about."))
+    description = _text(description, "description", _("Describe the dispute."))
+    mediator = _text(mediator, "mediator", _("Name the mediator."))
+    note = _text(note, "note", "", required=False)
+    rows = _validate_parties(parties)
+    complaints = list(complaints)
+    if any(c.complex_id != complex.pk for c in complaints):
+        raise ValidationError({"complaints": _("Link only complaints from this complex.")})
+    case = MediationCase(complex=complex, subject=subject, description=description, opened_on=opened_on,
+                         mediator=mediator, mediator_post=(mediator_post or "").strip(),
+                         due_on=opened_on + datetime.timedelta(days=FIRST_SESSION_DAYS))
+    case.full_clean()
+    MEDIATION.start(case, action=MediationAction.OPEN, actor=actor, note=note)
+    for row in rows:
+        row.case = case
+    MediationParty.objects.bulk_create(rows)
+    if complaints:
+        case.complaints.set(complaints)
+    return case
+
+
+@transaction.atomic
+def mediation_hold_session(*, case: MediationCase, actor, held_on, summary: str,
+                           expected_status: str | None = None) -> MediationCase:
+    """Record a session: its day and what was said. The next step is due within a month."""
+    _not_in_future(held_on, "held_on")
+    summary = _text(summary, "summary", _("Write down what the session established."))
+
+    def changes(locked):
+        if held_on < locked.opened_on:
+            raise ValidationError({"held_on": _("A session comes after the case was taken in (%(date)s).")
+                                   % {"date": locked.opened_on}})
+        MediationSession.objects.create(case=locked, held_on=held_on, summary=summary)
+        return {"due_on": held_on + datetime.timedelta(days=AGREEMENT_DAYS)}
+
+    return MEDIATION.run(case, MediationAction.HOLD_SESSION, actor=actor, expected_status=expected_status,
+                         note=summary, changes=changes)
+
+
+@transaction.atomic
+def mediation_record_agreement(*, case: MediationCase, actor, agreed_on, agreement: str, follow_up_on=None,
+                               expected_status: str | None = None) -> MediationCase:
+    """The parties agreed (调解协议): its text and date, and the day the community checks that it
+    is honoured (a month later unless given)."""
+    _not_in_future(agreed_on, "agreed_on")
+    agreement = _text(agreement, "agreement", _("Write down what the parties agreed."))
+    follow_up_on = follow_up_on or agreed_on + datetime.timedelta(days=FOLLOW_UP_DAYS)
+    if follow_up_on <= agreed_on:
+        raise ValidationError({"follow_up_on": _("The follow-up comes after the agreement.")})
+
+    def changes(locked):
+        last = locked.sessions.order_by("-held_on").values_list("held_on", flat=True).first()
+        if last and agreed_on < last:
+            raise ValidationError({"agreed_on": _("The agreement comes after the last session (%(date)s).")
+                                   % {"date": last}})
+        return {"agreement": agreement, "agreed_on": agreed_on, "follow_up_on": follow_up_on, "due_on": follow_up_on}
+
+    return MEDIATION.run(case, MediationAction.RECORD_AGREEMENT, actor=actor, expected_status=expected_status,
+                         note=agreement, changes=changes)
+
+
+@transaction.atomic
+def mediation_follow_up(*, case: MediationCase, actor, checked_on, honoured: bool, note: str,
+                        expected_status: str | None = None) -> MediationCase:
+    """The follow-up (回访): the agreement was honoured (the case is resolved, its outcome shown on
+    the complex's page), or not (back to mediation, a session due within a month)."""
+    _not_in_future(checked_on, "checked_on")
+    note = _text(note, "note", _("Write down what the follow-up found."))
+
+    def changes(locked):
+        if checked_on < locked.agreed_on:
+            raise ValidationError({"checked_on": _("The follow-up comes after the agreement (%(date)s).")
+                                   % {"date": locked.agreed_on}})
+        if honoured:
+            return {"status": MediationStatus.RESOLVED, "follow_up_note": note, "closed_on": checked_on,
+                    "outcome": (_("Agreement honoured: %(agreement)s") % {"agreement": locked.agreement})[:2000],
+                    "due_on": None}
+        return {"status": MediationStatus.MEDIATING, "follow_up_note": note,
+                "due_on": checked_on + datetime.timedelta(days=AGREEMENT_DAYS)}
+
+    return MEDIATION.run(case, MediationAction.FOLLOW_UP, actor=actor, expected_status=expected_status, note=note,
+                         changes=changes)
+
+
+@transaction.atomic
+def mediation_close_failed(*, case: MediationCase, actor, closed_on, outcome: str,
+                           expected_status: str | None = None) -> MediationCase:
+    """No agreement: the case closes with its outcome (the parties were told of other ways, such as
+    the people's mediation committee, arbitration or the courts)."""
+    _not_in_future(closed_on, "closed_on")
+    outcome = _text(outcome, "outcome", _("Say how the case ends and what the parties were advised."))
+    return MEDIATION.run(case, MediationAction.CLOSE_FAILED, actor=actor, expected_status=expected_status,
+                         note=outcome, changes={"outcome": outcome, "closed_on": closed_on, "due_on": None})
+
+
+@transaction.atomic
+def mediation_withdraw(*, case: MediationCase, actor, closed_on, reason: str,
+                       expected_status: str | None = None) -> MediationCase:
+    """The party who brought the case withdrew it (settled between themselves, moved away, ...)."""
+    _not_in_future(closed_on, "closed_on")
+    reason = _text(reason, "reason", _("Say why the case is withdrawn."))
+    return MEDIATION.run(case, MediationAction.WITHDRAW, actor=actor, expected_status=expected_status, note=reason,
+                         changes={"outcome": reason, "closed_on": closed_on, "due_on": None})
+
+
+@transaction.atomic
+def mediations_sweep(*, today: datetime.date | None = None) -> dict:
+    """The daily sweep: flag cases past their step's deadline (notified once each)."""
+    return {"overdue": MEDIATION.sweep_overdue(today=today)}

@@ -19,3 +19,14 @@ def sweep_elections(outbox_id: int | None = None) -> dict:
         if not outbox.claim(outbox_id):
             return {}
         return services.elections_sweep()
+
+
+@shared_task(name="communities.sweep_mediations", acks_late=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, retry_backoff_max=600, retry_jitter=True, max_retries=8,
+             time_limit=300, soft_time_limit=270)
+def sweep_mediations(outbox_id: int | None = None) -> dict:
+    """Flag mediation cases past their step's deadline."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return {}
+        return services.mediations_sweep()

@@ -93,6 +93,21 @@ for _role, _models in _EXIT_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role]["properties"].update(_models)
 
 
+# Mediation of disputes (communities/services.py MEDIATION): community workers take every step
+# in the workbench; the subdistrict and the district follow and may step in. Firms are parties,
+# not readers of the case file.
+_MEDIATION_PERMISSIONS = {
+    "district": {"mediationcase": _EDIT, "mediationcaseevent": _VIEW, "mediationparty": _VIEW,
+                 "mediationsession": _VIEW},
+    "subdistrict": {"mediationcase": _EDIT, "mediationcaseevent": _VIEW, "mediationparty": _VIEW,
+                    "mediationsession": _VIEW},
+    "community": {"mediationcase": _EDIT, "mediationcaseevent": _VIEW, "mediationparty": _VIEW,
+                  "mediationsession": _VIEW},
+}
+for _role, _models in _MEDIATION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role]["communities"].update(_models)
+
+
 # Integrators' accounts: one group per scope. Reading is the view permission of every register
 # and complaint (never reporters' full phone numbers); writing is filing complaints and moving
 # them along. Where is the integrator's jurisdiction, as for staff.

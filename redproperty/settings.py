@@ -311,6 +311,9 @@ SPECTACULAR_SETTINGS = {
         # Firm exit and replacement
         "ExitStatusEnum": "properties.models.ExitStatus",
         "HandoverItemKindEnum": "properties.models.HandoverItemKind",
+        # Mediation of disputes
+        "MediationStatusEnum": "communities.models.MediationStatus",
+        "PartySideEnum": "communities.models.PartySide",
     },
 }
 

@@ -71,3 +71,21 @@ class CommitteeElectionFilter(place_filterset("complex__community", complex_path
     class Meta:
         model = CommitteeElection
         fields = []
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes
+# ---------------------------------------------------------------------------
+from ..models import MediationCase, MediationStatus  # noqa: E402
+
+
+class MediationCaseFilter(place_filterset("complex__community", complex_path="complex")):
+    status = django_filters.MultipleChoiceFilter(choices=MediationStatus.choices,
+                                                 label=_("status (repeat for several)"))
+    overdue = django_filters.BooleanFilter(field_name="overdue_since", lookup_expr="isnull", exclude=True,
+                                           label=_("past the current step's deadline"))
+    opened_on_after, opened_on_before = date_range("opened_on", _("date the case was taken in"))
+
+    class Meta:
+        model = MediationCase
+        fields = []

@@ -194,3 +194,100 @@ class ElectionFileSerializer(StepSerializer):
 
 class ReasonSerializer(StepSerializer):
     reason = serializers.CharField(max_length=2000)
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes
+# ---------------------------------------------------------------------------
+from ..models import MediationCase, MediationCaseEvent, MediationParty, MediationSession, MediationStatus  # noqa: E402
+from ..models import PartySide  # noqa: E402
+from ..services import MEDIATION  # noqa: E402
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationParty
+        fields = ["name", "side"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationSession
+        fields = ["id", "held_on", "summary"]
+        read_only_fields = fields
+
+
+class MediationCaseSerializer(WorkflowRecordSerializer):
+    """A dispute in mediation, with its parties, sessions, agreement, follow-up, outcome, linked
+    complaints (ids) and timeline."""
+
+    workflow = MEDIATION
+    complex_name = serializers.CharField(source="complex.name", read_only=True)
+    status = serializers.ChoiceField(choices=MediationStatus.choices, read_only=True)
+    parties = PartySerializer(many=True, read_only=True)
+    sessions = SessionSerializer(many=True, read_only=True)
+    events = events_serializer(MediationCaseEvent)(many=True, read_only=True)
+
+    class Meta:
+        model = MediationCase
+        fields = [
+            "id", "complex", "complex_name", "status", "subject", "description", "opened_on", "mediator",
+            "mediator_post", "complaints", "agreement", "agreed_on", "follow_up_on", "follow_up_note", "outcome",
+            "closed_on", "due_on", "overdue_since", "is_overdue", "allowed_actions", "parties", "sessions", "events",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PartyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    side = serializers.ChoiceField(choices=PartySide.choices)
+
+
+class MediationOpenSerializer(serializers.Serializer):
+    complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none())
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000)
+    opened_on = serializers.DateField()
+    mediator = serializers.CharField(max_length=50)
+    mediator_post = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+    parties = PartyInputSerializer(many=True, help_text=_("At least two."))
+    complaints = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20,
+        help_text=_("Ids of the complaints the dispute grew from (of the same complex)."))
+
+    def validate_complaints(self, ids):
+        from django.apps import apps
+
+        complaint = apps.get_model("complaints", "Complaint")
+        found = list(complaint.objects.visible_to(self.context["request"].user).filter(pk__in=ids))
+        if len(found) != len(set(ids)):
+            raise serializers.ValidationError(_("No such complaint here."))
+        return found
+
+
+class MediationSessionInputSerializer(StepSerializer):
+    held_on = serializers.DateField()
+    summary = serializers.CharField(max_length=2000)
+
+
+class MediationAgreementSerializer(StepSerializer):
+    agreed_on = serializers.DateField()
+    agreement = serializers.CharField(max_length=2000)
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MediationFollowUpSerializer(StepSerializer):
+    checked_on = serializers.DateField()
+    honoured = serializers.BooleanField()
+    note = serializers.CharField(max_length=2000)
+
+
+class MediationCloseSerializer(StepSerializer):
+    closed_on = serializers.DateField()
+    outcome = serializers.CharField(max_length=2000)
+
+
+class MediationWithdrawSerializer(StepSerializer):
+    closed_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)

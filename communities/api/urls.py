@@ -10,5 +10,6 @@ router.register("residential-complexes", views.ResidentialComplexViewSet)
 router.register("owners-committees", views.OwnersCommitteeViewSet)
 router.register("owners-committee-members", views.OwnersCommitteeMemberViewSet)
 router.register("committee-elections", views.CommitteeElectionViewSet)
+router.register("mediation-cases", views.MediationCaseViewSet)
 
 urlpatterns = router.urls

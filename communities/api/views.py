@@ -139,3 +139,66 @@ class CommitteeElectionViewSet(WorkflowViewSet):
     def cancel(self, request, pk=None):
         """Any open status → cancelled, with the reason."""
         return self.step(serializers.ReasonSerializer, services.election_cancel)
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes
+# ---------------------------------------------------------------------------
+from ..models import MediationCase  # noqa: E402
+
+MEDIATION_STEPS = step_responses(serializers.MediationCaseSerializer)
+
+
+class MediationCaseViewSet(WorkflowViewSet):
+    """Mediation cases (矛盾纠纷调解) in your jurisdiction. POST takes one in with its parties; the
+    moves record sessions, the agreement and its follow-up, or close the case."""
+
+    queryset = MediationCase.objects.none()
+    serializer_class = serializers.MediationCaseSerializer
+    open_serializer_class = serializers.MediationOpenSerializer
+    open_service = staticmethod(services.mediation_open)
+    record_kwarg = "case"
+    filterset_class = filters.MediationCaseFilter
+    search_fields = ["subject", "complex__name", "mediator"]
+    ordering_fields = ["opened_on", "due_on", "created_at"]
+    action_permissions = {name: CHANGE for name in (
+        "hold_session", "record_agreement", "follow_up", "close_failed", "withdraw")}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complex").prefetch_related(
+            "parties", "sessions", "events", "complaints")
+
+    @extend_schema(request=serializers.MediationOpenSerializer, responses={201: serializers.MediationCaseSerializer})
+    def create(self, request, *args, **kwargs):
+        """Take a case in: the complex, the dispute, the parties, the mediator, linked complaints."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=serializers.MediationSessionInputSerializer, responses=MEDIATION_STEPS)
+    @action(detail=True, methods=["post"], url_path="hold-session")
+    def hold_session(self, request, pk=None):
+        """opened / mediating → mediating: a session held."""
+        return self.step(serializers.MediationSessionInputSerializer, services.mediation_hold_session)
+
+    @extend_schema(request=serializers.MediationAgreementSerializer, responses=MEDIATION_STEPS)
+    @action(detail=True, methods=["post"], url_path="record-agreement")
+    def record_agreement(self, request, pk=None):
+        """mediating → agreed: the agreement, and the day of its follow-up."""
+        return self.step(serializers.MediationAgreementSerializer, services.mediation_record_agreement)
+
+    @extend_schema(request=serializers.MediationFollowUpSerializer, responses=MEDIATION_STEPS)
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, pk=None):
+        """agreed → resolved (honoured) or back to mediating."""
+        return self.step(serializers.MediationFollowUpSerializer, services.mediation_follow_up)
+
+    @extend_schema(request=serializers.MediationCloseSerializer, responses=MEDIATION_STEPS)
+    @action(detail=True, methods=["post"], url_path="close-failed")
+    def close_failed(self, request, pk=None):
+        """mediating → failed: no agreement, with the outcome."""
+        return self.step(serializers.MediationCloseSerializer, services.mediation_close_failed)
+
+    @extend_schema(request=serializers.MediationWithdrawSerializer, responses=MEDIATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """opened / mediating → withdrawn, with the reason."""
+        return self.step(serializers.MediationWithdrawSerializer, services.mediation_withdraw)

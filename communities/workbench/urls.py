@@ -1,7 +1,7 @@
 """The owners' committee pages of /workbench/."""
 from django.urls import path
 
-from . import views
+from . import mediation, views
 
 app_name = "communities"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("committees/new/", views.CommitteeFormView.as_view(mode="new"), name="committee_new"),
     path("committees/<int:pk>/", views.CommitteeFormView.as_view(mode="edit"), name="committee_edit"),
     path("committees/<int:pk>/renew/", views.CommitteeFormView.as_view(mode="renew"), name="committee_renew"),
+    # Mediation of disputes (communities/workbench/mediation.py)
+    path("mediation/", mediation.MediationListView.as_view(), name="mediation_list"),
+    path("mediation/new/", mediation.MediationOpenView.as_view(), name="mediation_new"),
+    path("mediation/<int:pk>/", mediation.MediationDetailView.as_view(), name="mediation_detail"),
+    path("mediation/<int:pk>/step/<str:action>/", mediation.MediationStepView.as_view(), name="mediation_step"),
 ]

@@ -16,3 +16,13 @@ def complex_exits(context, complex):
     exits = (ContractExit.objects.visible_to(user).filter(complex=complex)
              .select_related("contract__firm", "successor_firm").order_by("-opened_on", "-pk"))
     return {"exits": list(exits)}
+
+
+@register.inclusion_tag("dashboard/_complex_mediations.html", takes_context=True)
+def complex_mediations(context, complex):
+    """The complex's mediation cases with their outcome, newest first (one query)."""
+    from communities.models import MediationCase
+
+    user = context["request"].user
+    cases = MediationCase.objects.visible_to(user).filter(complex=complex).order_by("-opened_on", "-pk")
+    return {"cases": list(cases)}

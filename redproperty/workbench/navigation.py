@@ -27,6 +27,7 @@ MENU = (
     Item(_("Surveys"), "workbench:properties:survey_list", "properties.view_satisfactionsurvey"),
     # Governance workflows
     Item(_("Firm exits"), "workbench:properties:exit_list", "properties.view_contractexit"),
+    Item(_("Mediation"), "workbench:communities:mediation_list", "communities.view_mediationcase"),
 )
 
 

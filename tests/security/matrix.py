@@ -619,3 +619,24 @@ WORKBENCH.update({
                                          kwargs=lambda mw, r: {"pk": r.pk, "action": "sign"}),
 })
 DASHBOARD["dashboard:unattended"] = _d("ro ro ro ro ro")
+
+
+# ---------------------------------------------------------------------------
+# Mediation of disputes (communities): admin steps, API moves, workbench pages
+# ---------------------------------------------------------------------------
+ADMIN_NEVER.add(("communities.MediationCase", "delete"))  # a case changes through its moves only
+ADMIN_PAGES["admin:communities_mediationcase_step"] = Row(
+    "admin", _staff_page("ok ok ok 403 ok"), record="communities.MediationCase",
+    kwargs=lambda mw, r: {"object_id": r.pk, "action": "hold_session"})
+API_ACTIONS.update({
+    f"api:mediationcase-{step}": Row("api", roles("login login act act act 403 405r act"),
+                                     record="communities.MediationCase", kwargs=_pk)
+    for step in ("hold-session", "record-agreement", "follow-up", "close-failed", "withdraw")
+})
+WORKBENCH.update({
+    "workbench:communities:mediation_list": _w("ok ok ok 403 ok"),
+    "workbench:communities:mediation_new": _w("ok ok ok 403 ok"),
+    "workbench:communities:mediation_detail": _w("ok ok ok 403 ok", "communities.MediationCase"),
+    "workbench:communities:mediation_step": _w("ok ok ok 403 ok", "communities.MediationCase",
+                                               kwargs=lambda mw, r: {"pk": r.pk, "action": "hold_session"}),
+})

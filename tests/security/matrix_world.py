@@ -158,6 +158,9 @@ def _governance(mw):
         contract = mw.record("properties.ServiceContract", place)
         mw.add(place, prm.ContractExit.objects.create(
             complex=contract.complex, contract=contract, opened_on=datetime.date(2026, 10, 1), reason="考评不合格"))
+        mw.add(place, cm.MediationCase.objects.create(
+            complex=contract.complex, subject="楼上漏水", description="楼上漏水殃及楼下", mediator="王调解员",
+            opened_on=datetime.date(2026, 10, 1)))
 
 
 def _globals(mw, category):
