@@ -272,6 +272,7 @@ PLANNED = {
     "partybranches.MeetingResolution.due_on", "complaints.Complaint.due_response_at",
     "complaints.Complaint.due_resolve_at", "integrations.ApiKey.expires_at",
     "properties.ContractExit.due_on",
+    "communities.MediationCase.due_on", "communities.MediationCase.follow_up_on",
 }
 
 
@@ -356,3 +357,13 @@ def test_firm_exits_are_in_every_state_with_their_events_and_nobody_is_left_unse
             assert record.contract.successor == record.new_contract
     admin = get_user_model().objects.get(username="admin")
     assert unattended_complex_list(admin).exists()  # the old complexes nobody manages
+
+
+def test_mediation_cases_are_in_every_state_with_parties_and_events(demo):
+    from communities.models import MediationCase, MediationStatus
+
+    assert set(MediationCase.objects.values_list("status", flat=True)) == set(MediationStatus.values)
+    for case in MediationCase.objects.prefetch_related("events", "parties"):
+        assert case.parties.count() >= 2
+        assert case.events.all()[0].action == "open"
+        assert case.events.all().reverse()[0].to_status == case.status

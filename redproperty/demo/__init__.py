@@ -47,6 +47,7 @@ STEPS = [
     "projects",
     "elections",
     "exits",
+    "mediation",
     "evidence",
     "complaints",
     "snapshots",

@@ -194,6 +194,11 @@ def records(world, district_officer, shuguang_worker):
 
     exit_open(actor=district_officer, opened_on=datetime.date(2026, 9, 1), contract=contract_put_under_exit_review(
         actor=district_officer, contract=world.juhe_contract, reason="考评不合格"))
+    from communities.services import mediation_open
+
+    mediation_open(actor=shuguang_worker, complex=world.shuguang_east, subject="楼上漏水", description="漏水",
+                   opened_on=datetime.date(2026, 10, 1), mediator="王调解员",
+                   parties=[{"name": "张阿姨", "side": "resident"}, {"name": "巨和物业", "side": "firm"}])
     return {"complaint": complaint}
 
 

@@ -158,6 +158,19 @@ def sweep_exits(world, time_machine, **_):
     return {}
 
 
+def sweep_mediations(world, time_machine, **_):
+    from communities.services import mediation_open
+
+    _staff_with_mail(world)
+    worker = staff_user_create(username="li_mediate", password="x-pass-2026", role="community",
+                               jurisdiction=world.shuguang)
+    mediation_open(actor=worker, complex=world.shuguang_east, subject="楼上漏水", description="漏水",
+                   opened_on=datetime.date(2026, 10, 1), mediator="王调解员",
+                   parties=[{"name": "张阿姨", "side": "resident"}, {"name": "巨和物业", "side": "firm"}])
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 9, 0, tzinfo=SHANGHAI), tick=False)
+    return {}
+
+
 def anonymise_expired(world, **_):
     f.ComplaintFactory(complex=world.heleju, status=Status.CLOSED, reporter_name="李阿姨",
                        reporter_phone="13812345678",
@@ -183,6 +196,7 @@ CASES = {
     "complaints.store_rates": store_rates,
     "communities.sweep_elections": sweep_elections,
     "properties.sweep_exits": sweep_exits,
+    "communities.sweep_mediations": sweep_mediations,
     "redproperty.outbox_sweep": outbox_sweep,
     "dashboard.refresh_place_figures": refresh_place_figures,
     "complaints.anonymise_expired": anonymise_expired,
