@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from redproperty.scoping import JurisdictionQuerySet
@@ -766,7 +767,7 @@ class MediationStatus(models.TextChoices):
     AGREED = "agreed", _("Agreement reached, follow-up due")
     RESOLVED = "resolved", _("Resolved: agreement honoured")
     FAILED = "failed", _("No agreement")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("mediation case", "Withdrawn")
 
 
 class MediationAction(models.TextChoices):
