@@ -276,6 +276,8 @@ class Action(models.TextChoices):
     ESCALATE = "escalate", _("Escalated")
     OVERDUE = "overdue", _("Overdue")
     REVEAL_PHONE = "reveal_phone", _("Phone number viewed")
+    REFER = "refer", _("Referred to a department")
+    DEPARTMENT_REPLY = "department_reply", _("Department replied")
 
 
 class ComplaintEventQuerySet(JurisdictionQuerySet):
@@ -456,3 +458,215 @@ class ReplyTemplate(TimeStamped):
 
     def __str__(self):
         return self.title
+
+
+# ---------------------------------------------------------------------------
+# Referrals to departments (监管联动) and 12345 hotline work orders. Every change of a
+# referral goes through complaints/referrals.py (its transition table is REFERRAL there).
+# ---------------------------------------------------------------------------
+from redproperty.workflow import WorkflowEvent, WorkflowRecord  # noqa: E402
+
+
+class DepartmentKind(models.TextChoices):
+    HOUSING = "housing", _("Housing and urban-rural development (住建)")
+    URBAN_MANAGEMENT = "urban_management", _("Urban management (城管)")
+    FIRE = "fire", _("Fire and rescue (消防)")
+    MARKET = "market", _("Market regulation (市场监管)")
+    POLICE = "police", _("Public security (公安)")
+    OTHER = "other", pgettext_lazy("department kind", "Other department")
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Department(TimeStamped):
+    """A government department that takes up matters outside property service, with the
+    contacts a referral is sent to. District-wide reference data, kept by the district."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind of department"), max_length=30, choices=DepartmentKind.choices)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("office e-mail"), blank=True,
+                                      help_text=_("Referrals and reminders are e-mailed here."))
+    reply_days = models.PositiveSmallIntegerField(
+        _("reply time limit (days)"), default=15, validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Days the department has to reply to a referral."))
+    is_active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
+    history = HistoricalRecords()
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reply_days__gte=1, reply_days__lte=90), name="department_reply_days_1_to_90",
+                violation_error_message=_("A department's reply time limit is from 1 to 90 days: enter a number in that range."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ReferralMatter(models.TextChoices):
+    ILLEGAL_BUILDING = "illegal_building", _("Illegal building")
+    FIRE_SAFETY = "fire_safety", _("Fire safety")
+    PRICING = "pricing", _("Pricing and charges")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    OTHER = "other", pgettext_lazy("referral matter", "Other matter")
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "referred", _("Referred, awaiting the department")
+    ACKNOWLEDGED = "acknowledged", _("Received by the department")
+    REPLIED = "replied", _("Department replied")
+    WITHDRAWN = "withdrawn", _("Referral withdrawn")
+
+
+class ReferralAction(models.TextChoices):
+    REFER = "refer", _("Referred to the department")
+    ACKNOWLEDGE = "acknowledge", _("Receipt confirmed by the department")
+    EXTEND = "extend", _("Reply deadline extended")
+    REPLY = "reply", _("Department's reply recorded")
+    WITHDRAW = "withdraw", _("Referral withdrawn by the community")
+    OVERDUE = "overdue", _("Reply overdue")
+
+
+class ReferralQuerySet(JurisdictionQuerySet):
+    community_lookup = "complaint__complex__community"
+    firm_lookup = None  # a matter for the departments, not for the firm
+
+    def open(self):
+        return self.filter(status__in=Referral.OPEN_STATUSES)
+
+
+class Referral(WorkflowRecord):
+    """A complaint outside property service (illegal building, fire safety, pricing, public
+    security) referred to a department (监管联动), with the department's reply deadline
+    (`due_on`), its reply and whether it came in time."""
+
+    OPEN_STATUSES = (ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED)
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="referrals",
+                                  verbose_name=_("complaint"))
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="referrals",
+                                   verbose_name=_("department"))
+    matter = models.CharField(_("matter"), max_length=30, choices=ReferralMatter.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices,
+                              default=ReferralStatus.REFERRED)
+    referred_on = models.DateField(_("referred on"))
+    summary = models.TextField(_("what is referred"), max_length=2000)
+    department_reference = models.CharField(_("department's reference"), max_length=50, blank=True,
+                                            help_text=_("The number the department gave the case, if any."))
+    acknowledged_on = models.DateField(_("received by the department on"), null=True, blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply = models.TextField(_("department's reply"), blank=True, max_length=2000)
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral to a department")
+        verbose_name_plural = _("referrals to departments")
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "department"], condition=Q(status__in=["referred", "acknowledged"]),
+                name="referral_one_open_per_department",
+                violation_error_message=_(
+                    "This complaint is already with this department: follow that referral up or withdraw it first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="replied") | (Q(replied_on__isnull=False) & ~Q(reply="")),
+                name="referral_replied_has_reply",
+                violation_error_message=_("A replied referral needs the reply and its date: enter both."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | ~Q(withdraw_reason=""), name="referral_withdrawn_has_reason",
+                violation_error_message=_("Say why the referral is withdrawn."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=False), name="referral_has_deadline",
+                violation_error_message=_("A referral has a reply deadline: enter the date the department must reply by."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep and the workbench list: open referrals by deadline.
+            models.Index(fields=["status", "due_on"], name="referral_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return _("Referral of %(complaint)s to %(department)s") % {
+            "complaint": self.complaint, "department": self.department}
+
+    @property
+    def is_replied_in_time(self) -> bool | None:
+        """Whether the reply came by the deadline; None while there is no reply."""
+        if self.replied_on is None:
+            return None
+        return self.replied_on <= self.due_on
+
+    def notify_scope(self) -> dict:
+        community = self.complaint.complex.community
+        return {"community_ids": [community.pk], "subdistrict_ids": [community.subdistrict_id],
+                "emails": [self.department.contact_email] if self.department.contact_email else []}
+
+
+class ReferralEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "referral__complaint__complex__community"
+
+
+class ReferralEvent(WorkflowEvent):
+    record_field = "referral"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events",
+                                 verbose_name=_("referral to a department"))
+    action = models.CharField(_("action"), max_length=30, choices=ReferralAction.choices)
+    from_status = models.CharField(_("from status"), max_length=30, choices=ReferralStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=ReferralStatus.choices, blank=True)
+
+    objects = ReferralEventQuerySet.as_manager()
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+
+
+EXTERNAL_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+
+
+class HotlineWorkOrderQuerySet(JurisdictionQuerySet):
+    community_lookup = "complaint__complex__community"
+    firm_lookup = "complaint__assigned_firm"
+
+
+class HotlineWorkOrder(models.Model):
+    """A work order of the 12345 hotline (市民热线工单): the hotline's own id for it and the
+    complaint it became (channel 12345). The hotline reads the reply back through the API
+    (GET /api/v1/hotline-work-orders/?external_id=…): the complaint's status and resolution
+    and every department's reply to its referrals."""
+
+    external_id = models.CharField(_("hotline work order number"), max_length=64, unique=True,
+                                   error_messages={"unique": _("A work order with this number has already been received.")})
+    complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="hotline_work_order",
+                                     verbose_name=_("complaint"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("received through the account of"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    objects = HotlineWorkOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("12345 work order")
+        verbose_name_plural = _("12345 work orders")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.external_id

@@ -650,3 +650,222 @@ def reply_template_update(*, actor, template, category, title: str, text: str):
 def reply_template_delete(*, actor, template) -> None:
     template._history_user = actor
     template.delete()
+
+
+# ---------------------------------------------------------------------------
+# Referrals to departments (监管联动): one transition table, REFERRAL
+# ---------------------------------------------------------------------------
+from redproperty.workflow import Move, Workflow  # noqa: E402
+
+from .models import (  # noqa: E402
+    EXTERNAL_ID_PATTERN,
+    Department,
+    HotlineWorkOrder,
+    Referral,
+    ReferralAction,
+    ReferralEvent,
+    ReferralMatter,
+    ReferralStatus,
+)
+
+REFERRAL = Workflow(
+    model=Referral,
+    event_model=ReferralEvent,
+    parent_field="referral",
+    actions_enum=ReferralAction,
+    status_enum=ReferralStatus,
+    moves={
+        ReferralAction.ACKNOWLEDGE: Move((ReferralStatus.REFERRED,), ReferralStatus.ACKNOWLEDGED),
+        ReferralAction.EXTEND: Move((ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED)),
+        ReferralAction.REPLY: Move((ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED), ReferralStatus.REPLIED),
+        ReferralAction.WITHDRAW: Move((ReferralStatus.REFERRED, ReferralStatus.ACKNOWLEDGED), ReferralStatus.WITHDRAWN),
+    },
+)
+EXTENSION_MAX_DAYS = 90
+
+
+def _referral_day(day, field: str, *, not_before=None, before_message=None) -> datetime.date:
+    if day is None:
+        raise ValidationError({field: _("Enter the date.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future: enter the day it happened.")})
+    if not_before is not None and day < not_before:
+        raise ValidationError({field: before_message})
+    return day
+
+
+def _optional_text(value, field: str, max_length: int = NOTE_MAX) -> str:
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise ValidationError({field: _("At most %(max)d characters.") % {"max": max_length}})
+    return value
+
+
+@transaction.atomic
+def referral_open(*, actor, complaint: Complaint, department: Department, matter: str, summary: str,
+                  referred_on: datetime.date | None = None, due_on: datetime.date | None = None,
+                  note: str = "") -> Referral:
+    """Refer an open complaint to a department (监管联动): what is referred, the matter, and the
+    reply deadline (by default the department's reply time limit from the day of referral). The
+    complaint's public timeline says where it went; the department is e-mailed through the
+    outbox. Raises ValidationError and saves nothing on bad input or when the complaint is
+    already with this department."""
+    if complaint is None:
+        raise ValidationError({"complaint": _("Choose the complaint to refer.")})
+    if department is None or not department.is_active:
+        raise ValidationError({"department": _("Choose a department that takes referrals.")})
+    if matter not in ReferralMatter.values:
+        raise ValidationError({"matter": _("Choose what kind of matter this is.")})
+    summary = _required_text(summary, "summary", _("Say what the department is asked to take up."))
+    note = _optional_text(note, "note")
+    referred_on = _referral_day(referred_on or timezone.localdate(), "referred_on")
+    due_on = due_on or referred_on + datetime.timedelta(days=department.reply_days)
+    if due_on < referred_on:
+        raise ValidationError({"due_on": _("The reply deadline cannot come before the referral.")})
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if locked.status not in OPEN_STATUSES:
+        raise ValidationError({"complaint": _(
+            "Only an open complaint is referred; this one is “%(status)s”.") % {"status": locked.get_status_display()}})
+    if Referral.objects.open().filter(complaint=locked, department=department).exists():
+        raise ValidationError({"department": _(
+            "This complaint is already with this department: follow that referral up or withdraw it first.")})
+    referral = Referral(complaint=locked, department=department, matter=matter, summary=summary,
+                        referred_on=referred_on, due_on=due_on)
+    referral.full_clean()
+    REFERRAL.start(referral, action=ReferralAction.REFER, actor=actor, note=note)
+    event = _event(locked, actor, Action.REFER, "", "", note=_(
+        "Referred to %(department)s, which is to reply by %(date)s.") % {"department": department.name, "date": due_on})
+    _notify(locked, event)
+    return referral
+
+
+@transaction.atomic
+def referral_acknowledge(*, referral: Referral, actor, acknowledged_on: datetime.date,
+                         department_reference: str = "", expected_status: str | None = None,
+                         note: str = "") -> Referral:
+    """The department has confirmed it received the referral (签收), with its own case number."""
+    _referral_day(acknowledged_on, "acknowledged_on", not_before=referral.referred_on,
+                  before_message=_("A department receives a referral after it was sent."))
+    reference = _optional_text(department_reference, "department_reference", 50)
+    return REFERRAL.run(referral, ReferralAction.ACKNOWLEDGE, actor=actor, expected_status=expected_status,
+                        note=_optional_text(note, "note"),
+                        changes={"acknowledged_on": acknowledged_on, "department_reference": reference})
+
+
+@transaction.atomic
+def referral_extend(*, referral: Referral, actor, due_on: datetime.date, reason: str,
+                    expected_status: str | None = None) -> Referral:
+    """The department was granted more time: a later reply deadline, with the reason."""
+    reason = _required_text(reason, "reason", _("Say why the department gets more time."))
+
+    def changes(locked):
+        if due_on is None or due_on <= locked.due_on:
+            raise ValidationError({"due_on": _("An extension moves the deadline later than %(date)s.") % {
+                "date": locked.due_on}})
+        if due_on > locked.referred_on + datetime.timedelta(days=EXTENSION_MAX_DAYS):
+            raise ValidationError({"due_on": _("A reply is due within %(days)d days of the referral.") % {
+                "days": EXTENSION_MAX_DAYS}})
+        return {"due_on": due_on}
+
+    return REFERRAL.run(referral, ReferralAction.EXTEND, actor=actor, expected_status=expected_status,
+                        note=reason, changes=changes)
+
+
+@transaction.atomic
+def referral_reply(*, referral: Referral, actor, replied_on: datetime.date, reply: str,
+                   expected_status: str | None = None) -> Referral:
+    """Record the department's reply and its date; whether it came in time follows from the
+    deadline. The reply goes on the complaint's public timeline (and so back to the 12345
+    hotline, which reads it through the API)."""
+    reply = _required_text(reply, "reply", _("Enter the department's reply."))
+    _referral_day(replied_on, "replied_on", not_before=referral.referred_on,
+                  before_message=_("A department replies after the referral was sent."))
+    locked = REFERRAL.run(referral, ReferralAction.REPLY, actor=actor, expected_status=expected_status,
+                          changes={"replied_on": replied_on, "reply": reply})
+    event = _event(locked.complaint, actor, Action.DEPARTMENT_REPLY, "", "",
+                   note=f"{locked.department.name}: {reply}")
+    _notify(locked.complaint, event)
+    return locked
+
+
+@transaction.atomic
+def referral_withdraw(*, referral: Referral, actor, reason: str, expected_status: str | None = None) -> Referral:
+    """The community takes the referral back (sent to the wrong department, settled meanwhile)."""
+    reason = _required_text(reason, "reason", _("Say why the referral is withdrawn."))
+    return REFERRAL.run(referral, ReferralAction.WITHDRAW, actor=actor, expected_status=expected_status,
+                        note=reason, changes={"withdraw_reason": reason})
+
+
+@transaction.atomic
+def referrals_sweep(*, today: datetime.date | None = None) -> int:
+    """The daily sweep: flag referrals whose department has not replied by the deadline (an
+    event and a notification each, once per deadline). Returns how many."""
+    return REFERRAL.sweep_overdue(today=today)
+
+
+def referral_figures(queryset, *, today: datetime.date | None = None) -> list[dict]:
+    """Referrals by department: referred, open, overdue (open past the deadline), replied and
+    replied in time, from the given (scoped) queryset. One query."""
+    from django.db.models import Count
+
+    today = today or timezone.localdate()
+    open_q = Q(status__in=Referral.OPEN_STATUSES)
+    rows = (queryset.order_by().values("department_id", "department__name", "department__kind")
+            .annotate(referred=Count("id", filter=~Q(status=ReferralStatus.WITHDRAWN)),
+                      open=Count("id", filter=open_q),
+                      overdue=Count("id", filter=open_q & Q(due_on__lt=today)),
+                      replied=Count("id", filter=Q(status=ReferralStatus.REPLIED)),
+                      replied_in_time=Count("id", filter=Q(status=ReferralStatus.REPLIED, replied_on__lte=F("due_on"))))
+            .order_by("department__kind", "department__name"))
+    return [{"department": r["department_id"], "department_name": r["department__name"],
+             "kind": r["department__kind"], "referred": r["referred"], "open": r["open"], "overdue": r["overdue"],
+             "replied": r["replied"], "replied_in_time": r["replied_in_time"],
+             "in_time_rate": round(r["replied_in_time"] / r["replied"], 4) if r["replied"] else None}
+            for r in rows]
+
+
+# ---------------------------------------------------------------------------
+# 12345 hotline work orders
+# ---------------------------------------------------------------------------
+def hotline_work_order_receive(*, actor, external_id: str, complex, category, description: str,
+                               location_detail: str = "", reporter_name: str = "", reporter_phone: str = "",
+                               is_anonymous: bool = False) -> tuple[HotlineWorkOrder, bool]:
+    """Receive a work order of the 12345 hotline: a complaint of channel 12345, routed and timed
+    like any other, and the work order carrying the hotline's number. Idempotent on that number:
+    the same work order sent again returns the first (created False) and changes nothing. A
+    number already received in a jurisdiction the caller cannot see is refused
+    (TransitionError, the API's 409), never shown."""
+    import re
+
+    external_id = (external_id or "").strip()
+    if not re.fullmatch(EXTERNAL_ID_PATTERN, external_id):
+        raise ValidationError({"external_id": _(
+            "Give the work order number: 1 to 64 letters, digits, dots, dashes or underscores.")})
+
+    def existing():
+        order = HotlineWorkOrder.objects.filter(external_id=external_id).select_related("complaint").first()
+        if order is None:
+            return None
+        if not HotlineWorkOrder.objects.visible_to(actor).filter(pk=order.pk).exists():
+            raise TransitionError(_("A work order with this number has already been received."), code="duplicate")
+        return order
+
+    with transaction.atomic():
+        order = existing()
+        if order is not None:
+            return order, False
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent copy of the same order wins, ours is undone
+                complaint = complaint_submit(
+                    complex=complex, category=category, description=description, channel=Channel.HOTLINE,
+                    location_detail=location_detail, reporter_name=reporter_name, reporter_phone=reporter_phone,
+                    is_anonymous=is_anonymous, actor=actor)
+                order = HotlineWorkOrder.objects.create(
+                    external_id=external_id, complaint=complaint,
+                    received_by=actor if getattr(actor, "pk", None) else None)
+        except IntegrityError:
+            order = existing()
+            if order is None:
+                raise
+            return order, False
+        return order, True

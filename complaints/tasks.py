@@ -83,3 +83,13 @@ def store_rates(month: str | None = None, outbox_id: int | None = None) -> int:
         if month:
             return rates_snapshot_store(month=datetime.date.fromisoformat(f"{month}-01"))
         return sum(rates_snapshots_store_recent().values())
+
+
+@shared_task(name="complaints.sweep_referrals", autoretry_for=(OperationalError,), time_limit=300,
+             soft_time_limit=270, **_RETRY)
+def sweep_referrals(outbox_id: int | None = None) -> int:
+    """Flag referrals to departments past their reply deadline (daily)."""
+    with transaction.atomic():
+        if not outbox.claim(outbox_id):
+            return 0
+        return services.referrals_sweep()

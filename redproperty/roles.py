@@ -128,6 +128,26 @@ INTEGRATOR_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+# ---------------------------------------------------------------------------
+# Referrals to departments and 12345 work orders (complaints). Departments are district-wide
+# reference data the district keeps; referrals are a community step the district oversees.
+# A 12345 work order is received only through an integrator's key (submit or read-write scope),
+# which also reads its orders back for the replies.
+# ---------------------------------------------------------------------------
+ROLE_PERMISSIONS["district"]["complaints"].update(
+    {"department": _ALL, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": _VIEW})
+for _role in ("subdistrict", "community"):
+    ROLE_PERMISSIONS[_role]["complaints"].update(
+        {"department": _VIEW, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": _VIEW})
+ROLE_PERMISSIONS["firm"]["complaints"].update({"hotlineworkorder": _VIEW})
+INTEGRATOR_PERMISSIONS["submit"]["complaints"].update({"hotlineworkorder": ("view", "add")})
+for _scope in ("read", "read_write"):
+    INTEGRATOR_PERMISSIONS[_scope]["complaints"] = {
+        **INTEGRATOR_PERMISSIONS[_scope]["complaints"],
+        "department": _VIEW, "referral": _VIEW, "referralevent": _VIEW,
+        "hotlineworkorder": ("view", "add") if _scope == "read_write" else _VIEW}
+
+
 def _codename(action: str, model: str) -> str:
     return action if "_" in action else f"{action}_{model}"
 

@@ -340,6 +340,11 @@ if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_TIMEOUT_SECONDS < 1:
     raise ImproperlyConfigured("WEBHOOK_MAX_ATTEMPTS and WEBHOOK_TIMEOUT_SECONDS must be at least 1.")
 # An Open311 request with only lat/long lands on the nearest complex within this distance.
 OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", default=300)
+# Referrals to departments: their enumerations keep stable names in the OpenAPI schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "ReferralStatusEnum": "complaints.models.ReferralStatus",
+    "ReferralActionEnum": "complaints.models.ReferralAction",
+})
 
 # ---------------------------------------------------------------------------
 # Dashboard

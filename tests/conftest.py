@@ -73,7 +73,8 @@ def seed_schedules():
                              ("redproperty.migrations.0006_pipl_retention_schedule", "create"),
                              ("dashboard.migrations.0002_refresh_schedule", "create_schedule"),
                              ("properties.migrations.0010_exit_schedule", "create"),
-                             ("communities.migrations.0009_mediation_schedule", "create")):
+                             ("communities.migrations.0009_mediation_schedule", "create"),
+                             ("complaints.migrations.0011_referral_role_groups_and_schedule", "create")):
         getattr(importlib.import_module(module), function)(state_apps, None)
 
 

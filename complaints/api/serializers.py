@@ -203,3 +203,133 @@ class PublicTrackingSerializer(serializers.ModelSerializer):
         from ..portal.selectors import handler_name
 
         return handler_name(obj)
+
+
+# ---------------------------------------------------------------------------
+# Referrals to departments (监管联动) and 12345 work orders
+# ---------------------------------------------------------------------------
+from redproperty.workflow_api import StepSerializer, WorkflowRecordSerializer, events_serializer  # noqa: E402
+
+from ..models import (  # noqa: E402
+    EXTERNAL_ID_PATTERN, Department, HotlineWorkOrder, Referral, ReferralEvent, ReferralMatter, ReferralStatus,
+)
+from ..services import REFERRAL  # noqa: E402
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "kind", "contact_person", "contact_phone", "contact_email", "reply_days", "is_active"]
+
+
+class ReferralSerializer(WorkflowRecordSerializer):
+    """A complaint referred to a department: the deadline (`due_on`), the reply and whether it
+    came in time, and the timeline."""
+
+    workflow = REFERRAL
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, read_only=True)
+    is_replied_in_time = serializers.BooleanField(read_only=True, allow_null=True,
+                                                  help_text=_("Empty while there is no reply."))
+    events = events_serializer(ReferralEvent)(many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "complaint", "tracking_code", "department", "department_name", "matter", "status", "referred_on",
+            "summary", "department_reference", "acknowledged_on", "replied_on", "reply", "is_replied_in_time",
+            "withdraw_reason", "due_on", "overdue_since", "is_overdue", "allowed_actions", "events",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ReferralOpenSerializer(serializers.Serializer):
+    complaint = ScopedPrimaryKeyRelatedField(queryset=Complaint.objects.none())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.active())
+    matter = serializers.ChoiceField(choices=ReferralMatter.choices)
+    summary = serializers.CharField(max_length=2000)
+    referred_on = serializers.DateField(required=False, help_text=_("Default: today."))
+    due_on = serializers.DateField(required=False, help_text=_("Default: the department's reply time limit."))
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ReferralAcknowledgeSerializer(StepSerializer):
+    acknowledged_on = serializers.DateField()
+    department_reference = serializers.CharField(required=False, default="", allow_blank=True, max_length=50)
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ReferralExtendSerializer(StepSerializer):
+    due_on = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReferralReplySerializer(StepSerializer):
+    replied_on = serializers.DateField()
+    reply = serializers.CharField(max_length=2000)
+
+
+class ReferralWithdrawSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReferralFiguresSerializer(serializers.Serializer):
+    department = serializers.IntegerField(min_value=1)
+    department_name = serializers.CharField()
+    kind = serializers.CharField()
+    referred = serializers.IntegerField(help_text=_("Referrals not withdrawn."))
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField(help_text=_("Open and past the reply deadline."))
+    replied = serializers.IntegerField()
+    replied_in_time = serializers.IntegerField()
+    in_time_rate = serializers.FloatField(allow_null=True, help_text=_("Replied in time / replied; empty with no reply."))
+
+
+class HotlineReplySerializer(serializers.ModelSerializer):
+    """A department's answer as the hotline reads it."""
+
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    status = serializers.ChoiceField(choices=ReferralStatus.choices, read_only=True)
+    is_replied_in_time = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Referral
+        fields = ["department_name", "status", "referred_on", "due_on", "replied_on", "reply", "is_replied_in_time"]
+        read_only_fields = fields
+
+
+class HotlineWorkOrderSerializer(serializers.ModelSerializer):
+    """A 12345 work order and what goes back to the hotline: the complaint's status and
+    resolution, and each department's reply. No personal data."""
+
+    tracking_code = serializers.CharField(source="complaint.tracking_code", read_only=True)
+    status = serializers.ChoiceField(source="complaint.status", choices=Status.choices, read_only=True)
+    resolution_note = serializers.CharField(source="complaint.resolution_note", read_only=True)
+    reject_reason = serializers.CharField(source="complaint.reject_reason", read_only=True)
+    resolved_at = serializers.DateTimeField(source="complaint.resolved_at", read_only=True, allow_null=True)
+    due_resolve_at = serializers.DateTimeField(source="complaint.due_resolve_at", read_only=True)
+    updated_at = serializers.DateTimeField(source="complaint.updated_at", read_only=True)
+    referrals = HotlineReplySerializer(source="complaint.referrals", many=True, read_only=True)
+
+    class Meta:
+        model = HotlineWorkOrder
+        fields = ["id", "external_id", "complaint", "tracking_code", "received_at", "status", "due_resolve_at",
+                  "resolution_note", "reject_reason", "resolved_at", "referrals", "updated_at"]
+        read_only_fields = fields
+
+
+class HotlineWorkOrderCreateSerializer(serializers.Serializer):
+    """A work order of the 12345 hotline; sent again with the same number, it is not filed twice."""
+
+    external_id = serializers.RegexField(f"^{EXTERNAL_ID_PATTERN}$", max_length=64,
+                                         help_text=_("The hotline's work order number."))
+    complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none())
+    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.active(),
+                                            help_text=_("The category's code."))
+    description = serializers.CharField(max_length=2000)
+    location_detail = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    reporter_name = serializers.CharField(max_length=50, required=False, default="", allow_blank=True)
+    reporter_phone = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+    is_anonymous = serializers.BooleanField(required=False, default=False)

@@ -278,3 +278,120 @@ class PublicComplaintTrackView(ApiViewMixin, APIView):
         except RateLimited as exc:
             raise throttled(exc) from None
         return Response(s.PublicTrackingSerializer(complaint).data)
+
+
+# ---------------------------------------------------------------------------
+# Referrals to departments (监管联动) and 12345 work orders
+# ---------------------------------------------------------------------------
+from redproperty.workflow_api import CHANGE as STEP_CHANGE  # noqa: E402
+from redproperty.workflow_api import WorkflowViewSet, step_responses  # noqa: E402
+
+from ..models import Department, HotlineWorkOrder, Referral  # noqa: E402
+
+REFERRAL_STEPS = step_responses(s.ReferralSerializer)
+
+
+class DepartmentViewSet(ScopedModelViewSet):
+    """The departments complaints are referred to, with their contacts and reply time limit:
+    district-wide reference data that every role may read; the district keeps it."""
+
+    queryset = Department.objects.none()
+    serializer_class = s.DepartmentSerializer
+    filterset_class = complaint_filters.DepartmentFilter
+    search_fields = ["name"]
+    ordering_fields = ["kind", "name"]
+
+
+class ReferralViewSet(WorkflowViewSet):
+    """Complaints of your jurisdiction referred to departments. POST refers an open complaint;
+    the moves record the department's receipt, extend its deadline, record its reply, or
+    withdraw the referral (409 when the move is not possible from the status)."""
+
+    queryset = Referral.objects.none()
+    serializer_class = s.ReferralSerializer
+    open_serializer_class = s.ReferralOpenSerializer
+    open_service = staticmethod(services.referral_open)
+    record_kwarg = "referral"
+    filterset_class = complaint_filters.ReferralFilter
+    search_fields = ["complaint__tracking_code", "summary", "department__name"]
+    ordering_fields = ["referred_on", "due_on", "created_at"]
+    action_permissions = {name: STEP_CHANGE for name in ("acknowledge", "extend", "reply", "withdraw")}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complaint", "department").prefetch_related("events")
+
+    @extend_schema(request=s.ReferralOpenSerializer, responses={201: s.ReferralSerializer})
+    def create(self, request, *args, **kwargs):
+        """Refer an open complaint to a department; the deadline defaults to its reply time limit."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=s.ReferralAcknowledgeSerializer, responses=REFERRAL_STEPS)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """referred → acknowledged: the department confirmed receipt."""
+        return self.step(s.ReferralAcknowledgeSerializer, services.referral_acknowledge)
+
+    @extend_schema(request=s.ReferralExtendSerializer, responses=REFERRAL_STEPS)
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """A later reply deadline (referred / acknowledged; the status stays)."""
+        return self.step(s.ReferralExtendSerializer, services.referral_extend)
+
+    @extend_schema(request=s.ReferralReplySerializer, responses=REFERRAL_STEPS)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """referred / acknowledged → replied: the department's reply and its date."""
+        return self.step(s.ReferralReplySerializer, services.referral_reply)
+
+    @extend_schema(request=s.ReferralWithdrawSerializer, responses=REFERRAL_STEPS)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """referred / acknowledged → withdrawn, with the reason."""
+        return self.step(s.ReferralWithdrawSerializer, services.referral_withdraw)
+
+    @extend_schema(responses={200: s.ReferralFiguresSerializer(many=True)}, filters=True)
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def figures(self, request):
+        """Referrals by department (of your jurisdiction and the list's filters): referred, open,
+        overdue, replied and replied in time."""
+        queryset = self.filter_queryset(scoped_queryset_of(Referral, request.user))
+        return Response(s.ReferralFiguresSerializer(services.referral_figures(queryset), many=True).data)
+
+
+def scoped_queryset_of(model, user):
+    from redproperty.api import scoped_queryset
+
+    return scoped_queryset(model, user)
+
+
+class HotlineWorkOrderViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Work orders of the 12345 hotline. The hotline POSTs a work order with its number: a
+    complaint of channel 12345 is filed (201), and the same number sent again answers the first
+    (200) without filing twice. The reply goes back by polling: GET the list with
+    `?external_id=` or `?updated_after=` for the complaint's status and resolution and every
+    department's reply to its referrals."""
+
+    queryset = HotlineWorkOrder.objects.none()
+    serializer_class = s.HotlineWorkOrderSerializer
+    filterset_class = complaint_filters.HotlineWorkOrderFilter
+    filter_backends = [DjangoFilterBackend]
+    ordering = ("-received_at", "-id")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("complaint").prefetch_related(
+            "complaint__referrals__department").order_by(*self.ordering)
+
+    @extend_schema(request=s.HotlineWorkOrderCreateSerializer,
+                   responses={200: s.HotlineWorkOrderSerializer, 201: s.HotlineWorkOrderSerializer,
+                              409: ErrorSerializer},
+                   summary="Receive a 12345 hotline work order (idempotent on its number)")
+    def create(self, request, *args, **kwargs):
+        serializer = s.HotlineWorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        try:
+            order, created = services.hotline_work_order_receive(actor=request.user, **serializer.validated_data)
+        except services.TransitionError as exc:
+            raise Conflict(exc.messages[0]) from None
+        fresh = self.get_queryset().get(pk=order.pk)
+        return Response(self.get_serializer(fresh).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
