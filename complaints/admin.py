@@ -525,3 +525,67 @@ class RatesSnapshotAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+
+# ---------------------------------------------------------------------------
+# Referrals to departments (监管联动): every step through complaints/services.py (REFERRAL);
+# the departments' register; 12345 work orders, read only (they come in through the API)
+# ---------------------------------------------------------------------------
+from redproperty.admin import ScopedAdminMixin  # noqa: E402
+from redproperty.workflow_admin import OverdueFilter, WorkflowAdmin, events_inline  # noqa: E402
+
+from . import forms as referral_forms  # noqa: E402
+from .models import Department, HotlineWorkOrder, Referral, ReferralAction, ReferralEvent  # noqa: E402
+
+
+@admin.register(Department)
+class DepartmentAdmin(HistoryAdmin):
+    list_display = ["name", "kind", "contact_person", "contact_phone", "reply_days", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "contact_person"]
+
+
+@admin.register(Referral)
+class ReferralAdmin(WorkflowAdmin):
+    workflow = services.REFERRAL
+    open_form = referral_forms.ReferralOpenForm
+    step_forms = {
+        ReferralAction.ACKNOWLEDGE: referral_forms.AcknowledgeForm,
+        ReferralAction.EXTEND: referral_forms.ExtendForm,
+        ReferralAction.REPLY: referral_forms.ReplyForm,
+        ReferralAction.WITHDRAW: referral_forms.WithdrawForm,
+    }
+    list_display = ["complaint", "department", "matter", "status", "referred_on", "due_on", "replied_on",
+                    "in_time", "overdue"]
+    list_filter = ["status", OverdueFilter, "department", "matter", "complaint__complex__community__subdistrict"]
+    list_select_related = ["complaint", "department"]
+    search_fields = ["complaint__tracking_code", "summary"]
+    date_hierarchy = "referred_on"
+    inlines = [events_inline(ReferralEvent)]
+
+    @admin.display(description=_("replied in time"), boolean=True)
+    def in_time(self, obj):
+        return obj.is_replied_in_time
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+
+@admin.register(HotlineWorkOrder)
+class HotlineWorkOrderAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Received through the API only (POST /api/v1/hotline-work-orders/): read here."""
+
+    list_display = ["external_id", "complaint", "received_at"]
+    list_select_related = ["complaint"]
+    search_fields = ["external_id", "complaint__tracking_code"]
+    fields = readonly_fields = ["external_id", "complaint", "received_by", "received_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

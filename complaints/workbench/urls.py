@@ -1,11 +1,16 @@
 """The complaint pages of /workbench/."""
 from django.urls import path
 
-from . import views
+from . import referrals, views
 
 app_name = "complaints"
 
 urlpatterns = [
+    # Referrals to departments (监管联动)
+    path("referrals/", referrals.ReferralListView.as_view(), name="referral_list"),
+    path("referrals/new/", referrals.ReferralNewView.as_view(), name="referral_new"),
+    path("referrals/<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral_detail"),
+    path("referrals/<int:pk>/<str:action>/", referrals.ReferralStepView.as_view(), name="referral_step"),
     path("complaints/", views.ComplaintQueueView.as_view(), name="list"),
     path("complaints/new/", views.IntakeView.as_view(), name="new"),
     path("complaints/accept/", views.BulkAcceptView.as_view(), name="bulk_accept"),

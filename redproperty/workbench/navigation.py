@@ -30,6 +30,9 @@ MENU = (
     Item(_("Mediation"), "workbench:communities:mediation_list", "communities.view_mediationcase"),
 )
 
+# Referrals to departments (complaints/workbench/referrals.py).
+MENU += (Item(_("Referrals"), "workbench:complaints:referral_list", "complaints.view_referral"),)
+
 
 def menu_for(request) -> list[dict]:
     """The menu entries the user may open, the current one marked."""
