@@ -1,7 +1,7 @@
 """/dashboard/: district → subdistrict → community → complex, firms and report cards, Excel."""
 from django.urls import path
 
-from . import governance, views
+from . import governance, referrals, views
 
 app_name = "dashboard"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     # Governance workflows (dashboard/governance.py)
     path("unattended/", governance.UnattendedView.as_view(), name="unattended"),
+    path("referrals/", referrals.ReferralFiguresView.as_view(), name="referrals"),
 ]

@@ -273,6 +273,7 @@ PLANNED = {
     "complaints.Complaint.due_resolve_at", "integrations.ApiKey.expires_at",
     "properties.ContractExit.due_on",
     "communities.MediationCase.due_on", "communities.MediationCase.follow_up_on",
+    "complaints.Referral.due_on",
 }
 
 

@@ -50,6 +50,7 @@ STEPS = [
     "mediation",
     "evidence",
     "complaints",
+    "referrals",
     "snapshots",
     "evaluations",  # keep last: it evaluates what every other step built
 ]

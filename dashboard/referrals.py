@@ -1,0 +1,25 @@
+"""/dashboard/referrals/: referrals to departments (监管联动) by department — referred, open,
+overdue, replied and replied in time — over the user's jurisdiction, from the one figures
+function of complaints/services.py (the API's /referrals/figures/ answers the same)."""
+from __future__ import annotations
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+
+from complaints.models import Referral
+from complaints.services import referral_figures
+
+from .views import DashboardView
+
+
+class ReferralFiguresView(PermissionRequiredMixin, DashboardView):
+    template_name = "dashboard/referrals.html"
+    permission_required = "complaints.view_referral"
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = referral_figures(Referral.objects.visible_to(self.request.user), today=self.today)
+        totals = {key: sum(r[key] for r in rows) for key in ("referred", "open", "overdue", "replied", "replied_in_time")}
+        totals["in_time_rate"] = totals["replied_in_time"] / totals["replied"] if totals["replied"] else None
+        context.update(rows=rows, totals=totals)
+        return context
