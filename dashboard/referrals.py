@@ -3,7 +3,7 @@ overdue, replied and replied in time — over the user's jurisdiction, from the 
 function of complaints/services.py (the API's /referrals/figures/ answers the same)."""
 from __future__ import annotations
 
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 
 from complaints.models import Referral
 from complaints.services import referral_figures
@@ -11,10 +11,14 @@ from complaints.services import referral_figures
 from .views import DashboardView
 
 
-class ReferralFiguresView(PermissionRequiredMixin, DashboardView):
+class ReferralFiguresView(DashboardView):
     template_name = "dashboard/referrals.html"
-    permission_required = "complaints.view_referral"
-    raise_exception = True
+
+    def dispatch(self, request, *args, **kwargs):
+        # Anonymous visitors go to the login (DashboardView); staff without the permission are refused.
+        if request.user.is_authenticated and not request.user.has_perm("complaints.view_referral"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

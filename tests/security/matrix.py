@@ -124,6 +124,11 @@ ADMIN_NEVER = {
 # Admin pages that read only, superusers included: a record's page shows it, its POST is refused.
 ADMIN_READ_ONLY = {"redproperty.PersonalDataAccess"}
 
+# Referrals to departments and 12345 work orders (tests/security/matrix_referrals.py).
+from tests.security.matrix_referrals import ADMIN_NEVER as _REFERRAL_ADMIN_NEVER  # noqa: E402
+
+ADMIN_NEVER |= _REFERRAL_ADMIN_NEVER
+
 
 def admin_outcome(role: str, label: str, kind: str) -> str:
     if role in ("anonymous", "resident", "integrator"):
@@ -432,8 +437,11 @@ OTHER = {
 
 
 def matrix() -> dict[str, Row]:
+    from tests.security import matrix_referrals
+
     rows = {**admin_rows(), **ADMIN_PAGES, **api_rows(), **API_ACTIONS, **WORKBENCH, **DASHBOARD, **PORTAL,
             **OPEN311, **OTHER}
+    rows.update(matrix_referrals.rows())
     return rows
 
 

@@ -34,6 +34,7 @@ from integrations import models as im
 from partybranches import models as pm
 from properties import models as prm
 from tests import factories as f
+from tests.security import matrix_referrals
 from tests.complaints.photo_files import image_bytes, upload
 
 ROLES = ("anonymous", "resident", "community", "subdistrict", "district", "firm", "integrator", "superuser")
@@ -95,6 +96,7 @@ def build(world, category) -> MatrixWorld:
     key = f.integrator_key(world.taihe, scope="read", name="矩阵对接")
     mw = MatrixWorld(users=users, integrator_key=key)
     scheme = prm.EvaluationScheme.objects.get(is_active=True)
+    department = matrix_referrals.make_department()
     for place in PLACES:
         district, sub, community, complex_, firm, contract = _place(world, place)
         if place != "out":
@@ -137,6 +139,7 @@ def build(world, category) -> MatrixWorld:
                                  jurisdiction=community).staff_profile,
                km.ReplyTemplate.objects.create(category=category, community=community, title=f"答复-{place}",
                                                text="已派人处理"))
+        matrix_referrals.add_records(mw, place, complaint, department)
     from dashboard.models import ExportJob
 
     # Exports belong to the user who asked: 曙光社区's worker's ("in") and a colleague's ("out").
@@ -173,7 +176,10 @@ def _globals(mw, category):
     interval, _ = beat.IntervalSchedule.objects.get_or_create(every=5, period=beat.IntervalSchedule.MINUTES)
     category.save()  # past versions for the history pages (these two came from data migrations)
     prm.EvaluationScheme.objects.get(is_active=True).save()
-    mw.add("global", category, prm.EvaluationScheme.objects.get(is_active=True), Group.objects.first(),
+    from complaints.models import Department
+
+    mw.add("global", Department.objects.get(), category, prm.EvaluationScheme.objects.get(is_active=True),
+           Group.objects.first(),
            mw.users["community"],
            km.RatesSnapshot.objects.create(period=datetime.date(2026, 10, 1), scope_kind=km.ScopeKind.FIRM, scope_id=1,
                                             received=0, response_due=0, responded_in_time=0, due=0, resolved=0, rated=0,
