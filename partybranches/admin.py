@@ -135,3 +135,71 @@ class AgendaItemAdmin(ScopedModelAdmin):
     list_select_related = ["community", "complex", "meeting"]
     search_fields = ["title", "complex__name"]
     readonly_fields = ["contract", "consequence"]
+
+
+# ---------------------------------------------------------------------------
+# Red-project applications: the district's review, designation and recommendation, each a step
+# through partybranches/services.py (APPLICATION); the applicant may withdraw here too.
+# ---------------------------------------------------------------------------
+from django.core.exceptions import PermissionDenied  # noqa: E402
+
+from redproperty.workflow_admin import OverdueFilter, WorkflowAdmin, events_inline  # noqa: E402
+
+from . import forms as application_forms  # noqa: E402
+from . import services as application_services  # noqa: E402
+from .models import ApplicationAction, ProjectApplication, ProjectApplicationEvent  # noqa: E402
+
+REVIEW_PERMISSION = "partybranches.review_projectapplication"
+
+
+@admin.register(ProjectApplication)
+class ProjectApplicationAdmin(WorkflowAdmin):
+    workflow = application_services.APPLICATION
+    open_form = application_forms.ApplicationSubmitForm
+    step_forms = {
+        ApplicationAction.REVIEW: application_forms.ReviewForm,
+        ApplicationAction.DESIGNATE: application_forms.DesignateForm,
+        ApplicationAction.RECOMMEND: application_forms.RecommendForm,
+        ApplicationAction.REJECT: application_forms.RejectForm,
+        ApplicationAction.WITHDRAW: application_forms.WithdrawForm,
+    }
+    list_display = ["name", "community", "applicant", "status", "submitted_on", "total_score", "due_on", "overdue"]
+    list_filter = ["status", OverdueFilter, "community__subdistrict", "community"]
+    list_select_related = ["community", "complex", "firm"]
+    search_fields = ["name"]
+    inlines = [events_inline(ProjectApplicationEvent)]
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, obj):
+        return obj.applicant
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="overdue_since")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    def allowed_steps(self, request, obj) -> list[str]:
+        """The moves this user may take from the record's status: the district's only with its permission."""
+        may_review = request.user.has_perm(REVIEW_PERMISSION)
+        return [action for action in self.workflow.allowed_actions(obj) if action in self.step_forms
+                and (may_review or action not in application_services.DISTRICT_ACTIONS)]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.contrib.admin.utils import unquote
+
+        obj = self.get_object(request, unquote(object_id))
+        buttons = []
+        if obj is not None and self.has_change_permission(request, obj):
+            buttons = [(self.step_url(obj, action), self.workflow.label(action))
+                       for action in self.allowed_steps(request, obj)]
+        extra_context = {**(extra_context or {}), "step_buttons": buttons, "show_save": False,
+                         "show_save_and_continue": False, "show_save_and_add_another": False}
+        # WorkflowAdmin's own change_view would offer every move; the page itself is the same.
+        return super(WorkflowAdmin, self).change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id, action):
+        # The review, designation, recommendation and rejection are the district's.
+        if action in application_services.DISTRICT_ACTIONS and not request.user.has_perm(REVIEW_PERMISSION):
+            if self.get_object(request, object_id) is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            raise PermissionDenied
+        return super().step_view(request, object_id, action)

@@ -532,3 +532,148 @@ class AgendaItem(TimeStamped):
             raise ValidationError({"complex": _("The complex must be in the item's community.")})
         if self.meeting_id and self.community_id and self.meeting.community_id != self.community_id:
             raise ValidationError({"meeting": _("The meeting must be the community's own.")})
+
+
+# ---------------------------------------------------------------------------
+# Red-project applications (申报 → 评审 → 命名 → 推荐市级). Every change goes through
+# partybranches/services.py (its transition table is APPLICATION there).
+# ---------------------------------------------------------------------------
+from redproperty.workflow import WorkflowEvent, WorkflowRecord  # noqa: E402
+
+# The criteria the district reviews against, with their maximum scores (100 in all); a project
+# is designated at district level with PASS_SCORE or more.
+REVIEW_CRITERIA = (
+    ("party_leadership", _("Party leadership of property service"), 30),
+    ("service_quality", _("Quality of property service"), 25),
+    ("satisfaction", _("Residents' satisfaction"), 20),
+    ("joint_governance", _("Joint governance: two-way entry, joint meetings, owners' committee"), 15),
+    ("innovation", _("Innovation and example to others"), 10),
+)
+PASS_SCORE = 80
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Applied, awaiting review")
+    REVIEWED = "reviewed", _("Reviewed, awaiting designation")
+    DESIGNATED = "designated", _("Designated a district-level project")
+    RECOMMENDED = "recommended", _("Recommended to the city")
+    REJECTED = "rejected", _("Not designated")
+    WITHDRAWN = "withdrawn", _("Application withdrawn")
+
+
+class ApplicationAction(models.TextChoices):
+    APPLY = "apply", _("Applied")
+    REVIEW = "review", _("Reviewed with scores")
+    DESIGNATE = "designate", _("Designated at district level")
+    RECOMMEND = "recommend", _("Recommended to the city")
+    REJECT = "reject", _("Not designated")
+    WITHDRAW = "withdraw", _("Application withdrawn by the applicant")
+    OVERDUE = "overdue", _("Step overdue")
+
+
+class ProjectApplicationQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = "firm"
+
+
+class ProjectApplication(WorkflowRecord):
+    """A complex's or a firm's application (申报) to be a red property project: its materials,
+    the district's review against REVIEW_CRITERIA with scores (评审), the designation (命名) of a
+    district-level project and the recommendation of some to the city; each step kept."""
+
+    OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED)
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="project_applications",
+                                  verbose_name=_("community"))
+    complex = models.ForeignKey(ResidentialComplex, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="project_applications", verbose_name=_("residential complex"))
+    firm = models.ForeignKey(PropertyFirm, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="project_applications", verbose_name=_("property firm"))
+    name = models.CharField(_("project name"), max_length=100)
+    status = models.CharField(_("status"), max_length=20, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.SUBMITTED)
+    submitted_on = models.DateField(_("applied on"))
+    summary = models.TextField(_("what the project has done"), max_length=4000)
+    materials = models.TextField(_("materials submitted"), max_length=2000,
+                                 help_text=_("One per line: reports, photos, minutes, survey results."))
+    scores = models.JSONField(_("review scores"), default=dict, blank=True,
+                              help_text=_("Score per review criterion."))
+    total_score = models.PositiveSmallIntegerField(_("total score"), null=True, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    review_note = models.TextField(_("review opinion"), blank=True, max_length=2000)
+    project = models.OneToOneField(RedPropertyProject, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="application", verbose_name=_("designated project"))
+    designated_on = models.DateField(_("designated on"), null=True, blank=True)
+    recommended_on = models.DateField(_("recommended to the city on"), null=True, blank=True)
+    closing_reason = models.TextField(_("reason"), blank=True, max_length=2000,
+                                      help_text=_("Why it was not designated, or withdrawn."))
+    history = HistoricalRecords()
+
+    objects = ProjectApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("red-project application")
+        verbose_name_plural = _("red-project applications")
+        ordering = ["-submitted_on", "-id"]
+        permissions = [("review_projectapplication", _("Can review and designate red-project applications"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(complex__isnull=False) | Q(firm__isnull=False), name="application_has_applicant",
+                violation_error_message=_("An application comes from a complex or a firm: choose one of them."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_score__isnull=True) | Q(total_score__lte=100), name="application_score_at_most_100",
+                violation_error_message=_("A review scores at most 100 in all: check the scores."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["designated", "recommended"]) | Q(project__isnull=False),
+                name="application_designated_has_project",
+                violation_error_message=_("A designated application names its project: designate it first."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["rejected", "withdrawn"]) | ~Q(closing_reason=""),
+                name="application_closed_has_reason",
+                violation_error_message=_("Say why the application was not designated or was withdrawn."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(status__in=["submitted", "reviewed"]),
+                name="application_one_open_per_name",
+                violation_error_message=_("An application of this name is already under way: continue that one."),
+            ),
+        ]
+        indexes = [
+            # The deadline sweep: open applications by deadline.
+            models.Index(fields=["status", "due_on"], name="application_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return _("Application: %(name)s") % {"name": self.name}
+
+    @property
+    def applicant(self) -> str:
+        return str(self.complex or self.firm or "")
+
+    def notify_scope(self) -> dict:
+        return {"community_ids": [self.community_id], "subdistrict_ids": [self.community.subdistrict_id],
+                "district_ids": [self.community.subdistrict.district_id], "firm_ids": [self.firm_id] if self.firm_id else []}
+
+
+class ProjectApplicationEventQuerySet(JurisdictionQuerySet):
+    community_lookup = "application__community"
+    firm_lookup = "application__firm"
+
+
+class ProjectApplicationEvent(WorkflowEvent):
+    record_field = "application"
+
+    application = models.ForeignKey(ProjectApplication, on_delete=models.CASCADE, related_name="events",
+                                    verbose_name=_("red-project application"))
+    action = models.CharField(_("action"), max_length=30, choices=ApplicationAction.choices)
+    from_status = models.CharField(_("from status"), max_length=30, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=30, choices=ApplicationStatus.choices, blank=True)
+
+    objects = ProjectApplicationEventQuerySet.as_manager()
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")

@@ -205,3 +205,175 @@ def cross_appointment_end(*, actor, appointment: CrossAppointment, end_date: dat
     locked.end_date = end_date
     _history_user(locked, actor).save()
     return locked
+
+
+# ---------------------------------------------------------------------------
+# Red-project applications: 申报 → 评审 → 命名 → 推荐市级 (one transition table, APPLICATION)
+# ---------------------------------------------------------------------------
+from redproperty.workflow import Move, TransitionError, Workflow, set_history_user  # noqa: E402
+
+from .models import (  # noqa: E402
+    PASS_SCORE,
+    REVIEW_CRITERIA,
+    ApplicationAction,
+    ApplicationStatus,
+    ProjectApplication,
+    ProjectApplicationEvent,
+    ProjectLevel,
+    RedPropertyProject,
+)
+
+APPLICATION = Workflow(
+    model=ProjectApplication,
+    event_model=ProjectApplicationEvent,
+    parent_field="application",
+    actions_enum=ApplicationAction,
+    status_enum=ApplicationStatus,
+    moves={
+        ApplicationAction.REVIEW: Move((ApplicationStatus.SUBMITTED,), ApplicationStatus.REVIEWED),
+        ApplicationAction.DESIGNATE: Move((ApplicationStatus.REVIEWED,), ApplicationStatus.DESIGNATED),
+        ApplicationAction.RECOMMEND: Move((ApplicationStatus.DESIGNATED,), ApplicationStatus.RECOMMENDED),
+        ApplicationAction.REJECT: Move((ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED),
+                                       ApplicationStatus.REJECTED),
+        ApplicationAction.WITHDRAW: Move((ApplicationStatus.SUBMITTED,), ApplicationStatus.WITHDRAWN),
+    },
+)
+# The moves only the district takes (partybranches.review_projectapplication); the applicant withdraws.
+DISTRICT_ACTIONS = (ApplicationAction.REVIEW, ApplicationAction.DESIGNATE, ApplicationAction.RECOMMEND,
+                    ApplicationAction.REJECT)
+REVIEW_DAYS = 60
+DESIGNATION_DAYS = 30
+APPLICATION_TEXT_MAX = 4000
+
+
+def _app_text(value, field: str, message, *, max_length: int = 2000, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: message})
+    if len(value) > max_length:
+        raise ValidationError({field: _("At most %(max)d characters.") % {"max": max_length}})
+    return value
+
+
+def _past_day(day, field: str, *, not_before=None, before_message=None) -> datetime.date:
+    if day is None:
+        raise ValidationError({field: _("Enter the date.")})
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future: enter the day it happened.")})
+    if not_before is not None and day < not_before:
+        raise ValidationError({field: before_message})
+    return day
+
+
+@transaction.atomic
+def application_submit(*, actor, community, name: str, summary: str, materials: str, complex=None, firm=None,
+                       submitted_on: datetime.date | None = None, note: str = "") -> ProjectApplication:
+    """申报: a complex (or a firm serving in the community) applies to be a red property project,
+    with what it has done and its materials. The district reviews it within 60 days."""
+    if community is None:
+        raise ValidationError({"community": _("Choose the community.")})
+    if complex is None and firm is None:
+        raise ValidationError({"complex": _("An application comes from a complex or a firm: choose one of them.")})
+    if complex is not None and complex.community_id != community.pk:
+        raise ValidationError({"complex": _("The complex must be in the project's community.")})
+    name = _app_text(name, "name", _("Give the project a name."), max_length=100)
+    summary = _app_text(summary, "summary", _("Say what the project has done."), max_length=APPLICATION_TEXT_MAX)
+    materials = _app_text(materials, "materials", _("List the materials submitted, one per line."))
+    submitted_on = _past_day(submitted_on or timezone.localdate(), "submitted_on")
+    if ProjectApplication.objects.filter(name=name, status__in=ProjectApplication.OPEN_STATUSES).exists():
+        raise ValidationError({"name": _("An application of this name is already under way: continue that one.")})
+    application = ProjectApplication(community=community, complex=complex, firm=firm, name=name, summary=summary,
+                                     materials=materials, submitted_on=submitted_on,
+                                     due_on=submitted_on + datetime.timedelta(days=REVIEW_DAYS))
+    application.full_clean()
+    return APPLICATION.start(application, action=ApplicationAction.APPLY, actor=actor,
+                             note=_app_text(note, "note", "", required=False))
+
+
+@transaction.atomic
+def application_review(*, application: ProjectApplication, actor, reviewed_on: datetime.date, scores: dict,
+                       note: str = "", expected_status: str | None = None) -> ProjectApplication:
+    """评审: the district's scores against each of REVIEW_CRITERIA (0 to its maximum), their total
+    and its opinion. PASS_SCORE or more may be designated (within 30 days); less may not."""
+    errors = {}
+    clean = {}
+    for code, label, maximum in REVIEW_CRITERIA:
+        value = (scores or {}).get(code)
+        if value is None or isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+            errors.setdefault("scores", []).append(
+                _("%(criterion)s: a whole number from 0 to %(max)d.") % {"criterion": label, "max": maximum})
+        else:
+            clean[code] = value
+    unknown = set(scores or {}) - {code for code, _label, _max in REVIEW_CRITERIA}
+    if unknown:
+        errors.setdefault("scores", []).append(_("Score the stated criteria only."))
+    if errors:
+        raise ValidationError(errors)
+    _past_day(reviewed_on, "reviewed_on", not_before=application.submitted_on,
+              before_message=_("A review comes after the application."))
+    note = _app_text(note, "note", "", required=False)
+    return APPLICATION.run(application, ApplicationAction.REVIEW, actor=actor, expected_status=expected_status,
+                           note=note, changes={
+                               "scores": clean, "total_score": sum(clean.values()), "reviewed_on": reviewed_on,
+                               "review_note": note, "due_on": reviewed_on + datetime.timedelta(days=DESIGNATION_DAYS)})
+
+
+@transaction.atomic
+def application_designate(*, application: ProjectApplication, actor, designated_on: datetime.date,
+                          note: str = "", expected_status: str | None = None) -> ProjectApplication:
+    """命名: a reviewed application with PASS_SCORE or more becomes a district-level red property
+    project (the register's RedPropertyProject, in the year of designation)."""
+
+    def check(locked):
+        if (locked.total_score or 0) < PASS_SCORE:
+            raise TransitionError(_("Scored %(score)s of 100: a project is designated with %(pass)d or more.") % {
+                "score": locked.total_score, "pass": PASS_SCORE}, code="score")
+
+    def changes(locked):
+        _past_day(designated_on, "designated_on", not_before=locked.reviewed_on,
+                  before_message=_("A project is designated after its review."))
+        project = RedPropertyProject(name=locked.name, level=ProjectLevel.DISTRICT, year_designated=designated_on.year,
+                                     community=locked.community, complex=locked.complex,
+                                     description=locked.summary[:2000])
+        project.full_clean()
+        set_history_user(project, actor)
+        project.save()
+        return {"project": project, "designated_on": designated_on, "due_on": None}
+
+    return APPLICATION.run(application, ApplicationAction.DESIGNATE, actor=actor, expected_status=expected_status,
+                           note=_app_text(note, "note", "", required=False), check=check, changes=changes)
+
+
+@transaction.atomic
+def application_recommend(*, application: ProjectApplication, actor, recommended_on: datetime.date,
+                          note: str = "", expected_status: str | None = None) -> ProjectApplication:
+    """推荐: the district recommends a designated project to the city (the city designates it)."""
+    _past_day(recommended_on, "recommended_on", not_before=application.designated_on,
+              before_message=_("A project is recommended after it was designated."))
+    return APPLICATION.run(application, ApplicationAction.RECOMMEND, actor=actor, expected_status=expected_status,
+                           note=_app_text(note, "note", "", required=False),
+                           changes={"recommended_on": recommended_on})
+
+
+@transaction.atomic
+def application_reject(*, application: ProjectApplication, actor, reason: str,
+                       expected_status: str | None = None) -> ProjectApplication:
+    """Not designated, with the reason the applicant reads."""
+    reason = _app_text(reason, "reason", _("Say why the application is not designated."))
+    return APPLICATION.run(application, ApplicationAction.REJECT, actor=actor, expected_status=expected_status,
+                           note=reason, changes={"closing_reason": reason, "due_on": None})
+
+
+@transaction.atomic
+def application_withdraw(*, application: ProjectApplication, actor, reason: str,
+                         expected_status: str | None = None) -> ProjectApplication:
+    """The applicant withdraws before the review."""
+    reason = _app_text(reason, "reason", _("Say why the application is withdrawn."))
+    return APPLICATION.run(application, ApplicationAction.WITHDRAW, actor=actor, expected_status=expected_status,
+                           note=reason, changes={"closing_reason": reason, "due_on": None})
+
+
+@transaction.atomic
+def applications_sweep(*, today: datetime.date | None = None) -> int:
+    """The daily sweep: flag applications whose review or designation is past its deadline."""
+    return APPLICATION.sweep_overdue(today=today)

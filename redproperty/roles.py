@@ -148,6 +148,23 @@ for _scope in ("read", "read_write"):
         "hotlineworkorder": ("view", "add") if _scope == "read_write" else _VIEW}
 
 
+# ---------------------------------------------------------------------------
+# Red-project applications (partybranches): the community applies (or a firm, through it) and
+# may withdraw; the district reviews, designates and recommends (review_projectapplication).
+# ---------------------------------------------------------------------------
+ROLE_PERMISSIONS["district"]["partybranches"].update(
+    {"projectapplication": _EDIT + ("review_projectapplication",), "projectapplicationevent": _VIEW})
+ROLE_PERMISSIONS["subdistrict"]["partybranches"].update(
+    {"projectapplication": _EDIT, "projectapplicationevent": _VIEW})
+ROLE_PERMISSIONS["community"]["partybranches"].update(
+    {"projectapplication": _EDIT, "projectapplicationevent": _VIEW})
+ROLE_PERMISSIONS["firm"]["partybranches"].update({"projectapplication": _VIEW, "projectapplicationevent": _VIEW})
+for _scope in ("read", "read_write"):
+    INTEGRATOR_PERMISSIONS[_scope]["partybranches"] = {
+        **INTEGRATOR_PERMISSIONS[_scope].get("partybranches", {}),
+        "projectapplication": _VIEW, "projectapplicationevent": _VIEW}
+
+
 def _codename(action: str, model: str) -> str:
     return action if "_" in action else f"{action}_{model}"
 

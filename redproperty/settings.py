@@ -344,6 +344,8 @@ OPEN311_NEAREST_COMPLEX_METRES = env.int("OPEN311_NEAREST_COMPLEX_METRES", defau
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "ReferralStatusEnum": "complaints.models.ReferralStatus",
     "ReferralActionEnum": "complaints.models.ReferralAction",
+    "ApplicationStatusEnum": "partybranches.models.ApplicationStatus",
+    "ApplicationActionEnum": "partybranches.models.ApplicationAction",
 })
 
 # ---------------------------------------------------------------------------

@@ -75,6 +75,8 @@ def seed_schedules():
                              ("properties.migrations.0010_exit_schedule", "create"),
                              ("communities.migrations.0009_mediation_schedule", "create"),
                              ("complaints.migrations.0011_referral_role_groups_and_schedule", "create")):
+                             ("complaints.migrations.0011_referral_role_groups_and_schedule", "create"),
+                             ("partybranches.migrations.0006_application_role_groups_and_schedule", "create")):
         getattr(importlib.import_module(module), function)(state_apps, None)
 
 

@@ -69,3 +69,19 @@ class ServiceStationFilter(place_filterset("complex__community", complex_path="c
     class Meta:
         model = ServiceStation
         fields = []
+
+
+from ..models import ApplicationStatus, ProjectApplication  # noqa: E402
+
+
+class ProjectApplicationFilter(place_filterset("community", complex_path="complex")):
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices,
+                                                 label=_("status (repeat for several)"))
+    firm = IdFilter(field_name="firm_id", label=_("firm id"))
+    overdue = django_filters.BooleanFilter(field_name="overdue_since", lookup_expr="isnull", exclude=True,
+                                           label=_("past the current step's deadline"))
+    submitted_on_after, submitted_on_before = date_range("submitted_on", _("date of application"))
+
+    class Meta:
+        model = ProjectApplication
+        fields = []

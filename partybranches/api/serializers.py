@@ -65,3 +65,75 @@ class ServiceStationSerializer(ScopedModelSerializer):
         fields = [
             "id", "name", "kind", "district", "complex", "address", "opened_on", "services", "created_at", "updated_at",
         ]
+
+
+# ---------------------------------------------------------------------------
+# Red-project applications
+# ---------------------------------------------------------------------------
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from communities.models import Community, ResidentialComplex  # noqa: E402
+from properties.models import PropertyFirm  # noqa: E402
+from redproperty.api import ScopedPrimaryKeyRelatedField  # noqa: E402
+from redproperty.workflow_api import StepSerializer, WorkflowRecordSerializer, events_serializer  # noqa: E402
+
+from ..models import REVIEW_CRITERIA, ApplicationStatus, ProjectApplication, ProjectApplicationEvent  # noqa: E402
+from ..services import APPLICATION  # noqa: E402
+
+
+class ProjectApplicationSerializer(WorkflowRecordSerializer):
+    """A red-project application with its review scores, the project it became and its timeline."""
+
+    workflow = APPLICATION
+    status = serializers.ChoiceField(choices=ApplicationStatus.choices, read_only=True)
+    scores = serializers.DictField(child=serializers.IntegerField(), read_only=True,
+                                   help_text=_("Score per review criterion."))
+    events = events_serializer(ProjectApplicationEvent)(many=True, read_only=True)
+
+    class Meta:
+        model = ProjectApplication
+        fields = [
+            "id", "community", "complex", "firm", "name", "status", "submitted_on", "summary", "materials",
+            "scores", "total_score", "reviewed_on", "review_note", "project", "designated_on", "recommended_on",
+            "closing_reason", "due_on", "overdue_since", "is_overdue", "allowed_actions", "events",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationSubmitSerializer(serializers.Serializer):
+    community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.none())
+    complex = ScopedPrimaryKeyRelatedField(queryset=ResidentialComplex.objects.none(), required=False,
+                                           allow_null=True, default=None)
+    firm = ScopedPrimaryKeyRelatedField(queryset=PropertyFirm.objects.none(), required=False, allow_null=True,
+                                        default=None)
+    name = serializers.CharField(max_length=100)
+    summary = serializers.CharField(max_length=4000)
+    materials = serializers.CharField(max_length=2000)
+    submitted_on = serializers.DateField(required=False)
+
+
+def _scores_serializer():
+    fields = {code: serializers.IntegerField(min_value=0, max_value=maximum, help_text=str(label))
+              for code, label, maximum in REVIEW_CRITERIA}
+    return type("ReviewScoresSerializer", (serializers.Serializer,), fields)
+
+
+class ApplicationReviewSerializer(StepSerializer):
+    reviewed_on = serializers.DateField()
+    scores = _scores_serializer()()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ApplicationDesignateSerializer(StepSerializer):
+    designated_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ApplicationRecommendSerializer(StepSerializer):
+    recommended_on = serializers.DateField()
+    note = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)
+
+
+class ApplicationReasonSerializer(StepSerializer):
+    reason = serializers.CharField(max_length=2000)

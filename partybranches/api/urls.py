@@ -9,5 +9,6 @@ router.register("joint-meetings", views.JointMeetingViewSet)
 router.register("meeting-resolutions", views.MeetingResolutionViewSet)
 router.register("red-property-projects", views.RedPropertyProjectViewSet)
 router.register("service-stations", views.ServiceStationViewSet)
+router.register("project-applications", views.ProjectApplicationViewSet)
 
 urlpatterns = router.urls

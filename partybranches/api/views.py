@@ -60,3 +60,75 @@ class ServiceStationViewSet(ScopedModelViewSet):
     filterset_class = filters.ServiceStationFilter
     search_fields = ["name", "address"]
     ordering_fields = ["name", "opened_on"]
+
+
+# ---------------------------------------------------------------------------
+# Red-project applications
+# ---------------------------------------------------------------------------
+from drf_spectacular.utils import extend_schema  # noqa: E402
+from rest_framework.decorators import action  # noqa: E402
+
+from redproperty.workflow_api import CHANGE, WorkflowViewSet, step_responses  # noqa: E402
+
+from .. import services  # noqa: E402
+from ..models import ProjectApplication  # noqa: E402
+
+APPLICATION_STEPS = step_responses(serializers.ProjectApplicationSerializer)
+REVIEW = ["partybranches.review_projectapplication"]
+
+
+class ProjectApplicationViewSet(WorkflowViewSet):
+    """Red-project applications of your jurisdiction. POST applies (申报); the district reviews
+    them with scores against the stated criteria (评审), designates district-level projects (命名)
+    and recommends some to the city; the applicant may withdraw before the review."""
+
+    queryset = ProjectApplication.objects.none()
+    serializer_class = serializers.ProjectApplicationSerializer
+    open_serializer_class = serializers.ApplicationSubmitSerializer
+    open_service = staticmethod(services.application_submit)
+    record_kwarg = "application"
+    filterset_class = filters.ProjectApplicationFilter
+    search_fields = ["name"]
+    ordering_fields = ["submitted_on", "due_on", "total_score", "created_at"]
+    action_permissions = {"review": REVIEW, "designate": REVIEW, "recommend": REVIEW, "reject": REVIEW,
+                          "withdraw": CHANGE}
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("events")
+
+    @extend_schema(request=serializers.ApplicationSubmitSerializer,
+                   responses={201: serializers.ProjectApplicationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Apply: the community, the complex or firm applying, the project's name, what it has
+        done and the materials."""
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(request=serializers.ApplicationReviewSerializer, responses=APPLICATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """submitted → reviewed: a score for each stated criterion (district)."""
+        return self.step(serializers.ApplicationReviewSerializer, services.application_review)
+
+    @extend_schema(request=serializers.ApplicationDesignateSerializer, responses=APPLICATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def designate(self, request, pk=None):
+        """reviewed → designated: a district-level red property project (80 points or more)."""
+        return self.step(serializers.ApplicationDesignateSerializer, services.application_designate)
+
+    @extend_schema(request=serializers.ApplicationRecommendSerializer, responses=APPLICATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def recommend(self, request, pk=None):
+        """designated → recommended to the city (district)."""
+        return self.step(serializers.ApplicationRecommendSerializer, services.application_recommend)
+
+    @extend_schema(request=serializers.ApplicationReasonSerializer, responses=APPLICATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """submitted / reviewed → not designated, with the reason (district)."""
+        return self.step(serializers.ApplicationReasonSerializer, services.application_reject)
+
+    @extend_schema(request=serializers.ApplicationReasonSerializer, responses=APPLICATION_STEPS)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """submitted → withdrawn by the applicant, with the reason."""
+        return self.step(serializers.ApplicationReasonSerializer, services.application_withdraw)

@@ -1,11 +1,15 @@
 """The party-side pages of /workbench/: joint meetings, resolutions, agenda items, cross-appointments."""
 from django.urls import path
 
-from . import views
+from . import applications, views
 
 app_name = "partybranches"
 
 urlpatterns = [
+    # Red-project applications (申报; the district's review is in the admin)
+    path("applications/", applications.ApplicationListView.as_view(), name="application_list"),
+    path("applications/new/", applications.ApplicationNewView.as_view(), name="application_new"),
+    path("applications/<int:pk>/", applications.ApplicationDetailView.as_view(), name="application_detail"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_new"),
     path("meetings/new/resolution-row/", views.ResolutionRowView.as_view(), name="resolution_row"),

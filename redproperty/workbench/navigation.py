@@ -32,6 +32,9 @@ MENU = (
 
 # Referrals to departments (complaints/workbench/referrals.py).
 MENU += (Item(_("Referrals"), "workbench:complaints:referral_list", "complaints.view_referral"),)
+# Red-project applications (partybranches/workbench/applications.py).
+MENU += (Item(_("Red-project applications"), "workbench:partybranches:application_list",
+              "partybranches.view_projectapplication"),)
 
 
 def menu_for(request) -> list[dict]:
