@@ -1,5 +1,6 @@
-"""Matrix rows of referrals to departments (监管联动) and 12345 work orders, and their records in
-each place (see matrix.py and matrix_world.py; kept here so the shared files change by a line)."""
+"""Matrix rows of referrals to departments (监管联动), 12345 work orders and red-project
+applications, and their records in each place (see matrix.py and matrix_world.py; kept here so
+the shared files change by a line)."""
 from __future__ import annotations
 
 import datetime
@@ -7,7 +8,7 @@ import datetime
 
 ADMIN_NEVER = {
     ("complaints.Referral", "delete"), ("complaints.HotlineWorkOrder", "add"),
-    ("complaints.HotlineWorkOrder", "delete"),
+    ("complaints.HotlineWorkOrder", "delete"), ("partybranches.ProjectApplication", "delete"),
 }
 
 
@@ -31,6 +32,20 @@ def rows() -> dict:
         "workbench:complaints:referral_step": w("ok ok ok 403 ok", "complaints.Referral",
                                                 kwargs=lambda mw, r: {"pk": r.pk, "action": "acknowledge"}),
         "dashboard:referrals": Row("dashboard", _staff_page("ro ro ro 403 ro")),
+        # Red-project applications: the applicant's withdrawal, and the district's steps
+        # (partybranches.review_projectapplication): others pass the view check to a 405 and are
+        # refused the POST.
+        "admin:partybranches_projectapplication_step": Row(
+            "admin", _staff_page("ok ok ok 403 ok"), record="partybranches.ProjectApplication",
+            kwargs=lambda mw, r: {"object_id": r.pk, "action": "withdraw"}),
+        "api:projectapplication-withdraw": Row("api", roles("login login act act act 405r 405r act"),
+                                               record="partybranches.ProjectApplication", kwargs=_pk),
+        **{f"api:projectapplication-{name}": Row("api", roles("login login 405r 405r act 405r 405r act"),
+                                                 record="partybranches.ProjectApplication", kwargs=_pk)
+           for name in ("review", "designate", "recommend", "reject")},
+        "workbench:partybranches:application_list": w("ok ok ok ro ok"),
+        "workbench:partybranches:application_new": w("ok ok ok 403 ok"),
+        "workbench:partybranches:application_detail": w("ok ok ok ro ok", "partybranches.ProjectApplication"),
     }
 
 
@@ -44,6 +59,17 @@ def add_records(mw, place, complaint, department):
     event = km.ReferralEvent.objects.create(referral=referral, action="refer", to_status="referred")
     order = km.HotlineWorkOrder.objects.create(external_id=f"12345-{place}", complaint=complaint)
     mw.add(place, referral, event, order)
+
+
+def add_application_records(mw, place, community, complex_, firm):
+    """A red-project application of the place's complex and firm, awaiting review."""
+    from partybranches import models as pm
+
+    application = pm.ProjectApplication.objects.create(
+        community=community, complex=complex_, firm=firm, name=f"红色物业项目-{place}", summary="党建引领",
+        materials="工作报告", submitted_on=datetime.date(2026, 10, 1), due_on=datetime.date(2026, 11, 30))
+    event = pm.ProjectApplicationEvent.objects.create(application=application, action="apply", to_status="submitted")
+    mw.add(place, application, event)
 
 
 def make_department():

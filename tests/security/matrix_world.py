@@ -140,6 +140,7 @@ def build(world, category) -> MatrixWorld:
                km.ReplyTemplate.objects.create(category=category, community=community, title=f"答复-{place}",
                                                text="已派人处理"))
         matrix_referrals.add_records(mw, place, complaint, department)
+        matrix_referrals.add_application_records(mw, place, community, complex_, firm)
     from dashboard.models import ExportJob
 
     # Exports belong to the user who asked: 曙光社区's worker's ("in") and a colleague's ("out").
