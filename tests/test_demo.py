@@ -274,6 +274,7 @@ PLANNED = {
     "properties.ContractExit.due_on",
     "communities.MediationCase.due_on", "communities.MediationCase.follow_up_on",
     "complaints.Referral.due_on",
+    "complaints.Referral.due_on", "partybranches.ProjectApplication.due_on",
 }
 
 

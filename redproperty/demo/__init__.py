@@ -45,6 +45,7 @@ STEPS = [
     "appointments",
     "meetings",
     "projects",
+    "applications",
     "elections",
     "exits",
     "mediation",
