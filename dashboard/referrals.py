@@ -27,3 +27,30 @@ class ReferralFiguresView(DashboardView):
         totals["in_time_rate"] = totals["replied_in_time"] / totals["replied"] if totals["replied"] else None
         context.update(rows=rows, totals=totals)
         return context
+
+
+class ApplicationFiguresView(DashboardView):
+    """/dashboard/applications/: red-project applications of the user's jurisdiction by status,
+    with the reviews' average score, and the district-level projects designated from them."""
+
+    template_name = "dashboard/applications.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("partybranches.view_projectapplication"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Avg, Count
+
+        from partybranches.models import ApplicationStatus, ProjectApplication
+
+        context = super().get_context_data(**kwargs)
+        queryset = ProjectApplication.objects.visible_to(self.request.user)
+        counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+        context["rows"] = [{"status": label, "count": counts.get(value, 0)} for value, label in ApplicationStatus.choices]
+        context["total"] = sum(counts.values())
+        context["average_score"] = queryset.aggregate(avg=Avg("total_score"))["avg"]
+        context["overdue"] = queryset.filter(overdue_since__isnull=False,
+                                             status__in=ProjectApplication.OPEN_STATUSES).count()
+        return context

@@ -25,4 +25,5 @@ urlpatterns = [
     # Governance workflows (dashboard/governance.py)
     path("unattended/", governance.UnattendedView.as_view(), name="unattended"),
     path("referrals/", referrals.ReferralFiguresView.as_view(), name="referrals"),
+    path("applications/", referrals.ApplicationFiguresView.as_view(), name="applications"),
 ]

@@ -303,3 +303,14 @@ def test_the_admin_offers_district_steps_to_the_district_only(world, client, shu
     response = client.post(f"/admin/partybranches/projectapplication/{a.pk}/step/review/", data)
     assert response.status_code == 302
     assert ProjectApplication.objects.get().total_score == 88
+
+
+def test_the_dashboard_counts_applications_by_status(world, client, shuguang_worker, district_officer,
+                                                      hepinglu_worker):
+    reviewed(world, shuguang_worker, district_officer)
+    apply(world, hepinglu_worker, name="和乐居项目", complex_=world.heleju)
+    client.force_login(district_officer)
+    page = in_english(client).get("/dashboard/applications/").content.decode()
+    assert 'id="applications-total">2<' in page and 'id="applications-average">88.0<' in page
+    client.force_login(shuguang_worker)
+    assert 'id="applications-total">1<' in client.get("/dashboard/applications/").content.decode()

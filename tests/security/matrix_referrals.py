@@ -46,6 +46,7 @@ def rows() -> dict:
         "workbench:partybranches:application_list": w("ok ok ok ro ok"),
         "workbench:partybranches:application_new": w("ok ok ok 403 ok"),
         "workbench:partybranches:application_detail": w("ok ok ok ro ok", "partybranches.ProjectApplication"),
+        "dashboard:applications": Row("dashboard", _staff_page("ro ro ro ro ro")),
     }
 
 
