@@ -76,6 +76,7 @@ def seed_schedules():
                              ("communities.migrations.0009_mediation_schedule", "create"),
                              ("complaints.migrations.0011_referral_role_groups_and_schedule", "create")):
                              ("complaints.migrations.0011_referral_role_groups_and_schedule", "create"),
+                             ("complaints.migrations.0012_referral_role_groups_and_schedule", "create"),
                              ("partybranches.migrations.0006_application_role_groups_and_schedule", "create")):
         getattr(importlib.import_module(module), function)(state_apps, None)
 

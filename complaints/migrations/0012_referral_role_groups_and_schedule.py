@@ -24,7 +24,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0010_referrals_and_hotline_work_orders"),
+        ("complaints", "0011_referrals_and_hotline_work_orders"),
         ("redproperty", "0002_schedules"),
     ]
 
