@@ -26,4 +26,7 @@ urlpatterns = [
     path("unattended/", governance.UnattendedView.as_view(), name="unattended"),
     path("referrals/", referrals.ReferralFiguresView.as_view(), name="referrals"),
     path("applications/", referrals.ApplicationFiguresView.as_view(), name="applications"),
+    path("referrals/", governance.ReferralFiguresView.as_view(), name="referrals"),
+    path("applications/", governance.ApplicationFiguresView.as_view(), name="applications"),
+    path("resources/", governance.ResourcesView.as_view(), name="resources"),
 ]

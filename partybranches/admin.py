@@ -203,3 +203,26 @@ class ProjectApplicationAdmin(WorkflowAdmin):
                 return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
             raise PermissionDenied
         return super().step_view(request, object_id, action)
+
+
+# ---------------------------------------------------------------------------
+# Funds and people: registers
+# ---------------------------------------------------------------------------
+from .models import Funding, Training  # noqa: E402
+
+
+@admin.register(Funding)
+class FundingAdmin(ScopedModelAdmin):
+    list_display = ["granted_on", "community", "complex", "project", "source", "purpose", "amount"]
+    list_filter = ["source", "purpose", "community__subdistrict"]
+    list_select_related = ["community", "complex", "project"]
+    date_hierarchy = "granted_on"
+
+
+@admin.register(Training)
+class TrainingAdmin(ScopedModelAdmin):
+    list_display = ["held_on", "course", "community", "firm_staff", "stewards", "committee_members"]
+    list_filter = ["community__subdistrict"]
+    list_select_related = ["community"]
+    search_fields = ["course"]
+    date_hierarchy = "held_on"

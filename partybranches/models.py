@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import Community, District, OwnersCommittee, ResidentialComplex, TimeStamped
@@ -677,3 +678,109 @@ class ProjectApplicationEvent(WorkflowEvent):
     class Meta(WorkflowEvent.Meta):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
+
+
+# ---------------------------------------------------------------------------
+# The article's guarantees of funds (经费) and people (人才): registers, summed on the dashboard
+# ---------------------------------------------------------------------------
+class FundSource(models.TextChoices):
+    DISTRICT = "district", _("District finance")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    COMMUNITY = "community", _("Community")
+    PARTY_FEES = "party_fees", _("Party fees retained")
+    FIRM = "firm", _("Property firm")
+    OTHER = "other", pgettext_lazy("fund source", "Other source")
+
+
+class FundPurpose(models.TextChoices):
+    RENOVATION = "renovation", _("Micro-renovation (微改造)")
+    STATION = "station", _("Service station")
+    ACTIVITIES = "activities", _("Activities and volunteers")
+    TRAINING = "training", _("Training")
+    OTHER = "other", pgettext_lazy("fund purpose", "Other purpose")
+
+
+class FundingQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = None
+
+
+class Funding(TimeStamped):
+    """Funds put into a complex or a red project: source, amount, purpose, date and what was
+    delivered with them."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="fundings",
+                                  verbose_name=_("community"))
+    complex = models.ForeignKey(ResidentialComplex, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="fundings", verbose_name=_("residential complex"))
+    project = models.ForeignKey(RedPropertyProject, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="fundings", verbose_name=_("red property project"))
+    source = models.CharField(_("source of funds"), max_length=20, choices=FundSource.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=FundPurpose.choices)
+    granted_on = models.DateField(_("granted on"))
+    delivered = models.TextField(_("what was delivered"), blank=True, max_length=2000)
+    history = HistoricalRecords()
+
+    objects = FundingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funding")
+        verbose_name_plural = _("funding")
+        ordering = ["-granted_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="funding_amount_positive",
+                violation_error_message=_("Enter an amount of more than 0 yuan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} {self.amount} ({self.granted_on})"
+
+    def clean(self):
+        if self.complex_id and self.community_id and self.complex.community_id != self.community_id:
+            raise ValidationError({"complex": _("The complex must be in the chosen community.")})
+        if self.project_id and self.community_id and self.project.community_id != self.community_id:
+            raise ValidationError({"project": _("The project must be in the chosen community.")})
+
+
+class TrainingQuerySet(JurisdictionQuerySet):
+    community_lookup = "community"
+    firm_lookup = None
+
+
+class Training(TimeStamped):
+    """A training of firm staff, red stewards and owners' committee members: the course, the
+    day and who attended (how many of each, and their names)."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="trainings",
+                                  verbose_name=_("community"))
+    course = models.CharField(_("course"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    firm_staff = models.PositiveIntegerField(_("firm staff attending"), default=0)
+    stewards = models.PositiveIntegerField(_("red stewards attending"), default=0)
+    committee_members = models.PositiveIntegerField(_("owners' committee members attending"), default=0)
+    attendees = models.TextField(_("who attended"), blank=True, max_length=4000, help_text=_("Names, one per line."))
+    history = HistoricalRecords()
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(firm_staff__gt=0) | Q(stewards__gt=0) | Q(committee_members__gt=0),
+                name="training_has_attendees",
+                violation_error_message=_("A training has attendees: enter how many came of at least one group."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.course} ({self.held_on})"
+
+    @property
+    def attendance(self) -> int:
+        return self.firm_staff + self.stewards + self.committee_members

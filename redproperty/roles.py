@@ -165,6 +165,18 @@ for _scope in ("read", "read_write"):
         "projectapplication": _VIEW, "projectapplicationevent": _VIEW}
 
 
+# ---------------------------------------------------------------------------
+# Funds (经费) and people (人才): the district and subdistricts keep both registers; communities
+# record their trainings and read the funds put into them.
+# ---------------------------------------------------------------------------
+ROLE_PERMISSIONS["district"]["partybranches"].update({"funding": _ALL, "training": _ALL})
+ROLE_PERMISSIONS["subdistrict"]["partybranches"].update({"funding": _EDIT, "training": _EDIT})
+ROLE_PERMISSIONS["community"]["partybranches"].update({"funding": _VIEW, "training": _EDIT})
+for _scope in ("read", "read_write"):
+    INTEGRATOR_PERMISSIONS[_scope]["partybranches"] = {
+        **INTEGRATOR_PERMISSIONS[_scope]["partybranches"], "funding": _VIEW, "training": _VIEW}
+
+
 def _codename(action: str, model: str) -> str:
     return action if "_" in action else f"{action}_{model}"
 

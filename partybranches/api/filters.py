@@ -85,3 +85,25 @@ class ProjectApplicationFilter(place_filterset("community", complex_path="comple
     class Meta:
         model = ProjectApplication
         fields = []
+
+
+from ..models import Funding, FundPurpose, FundSource, Training  # noqa: E402
+
+
+class FundingFilter(place_filterset("community", complex_path="complex")):
+    source = django_filters.ChoiceFilter(choices=FundSource.choices)
+    purpose = django_filters.ChoiceFilter(choices=FundPurpose.choices)
+    project = IdFilter(field_name="project_id", label=_("red property project id"))
+    granted_on_after, granted_on_before = date_range("granted_on", _("date granted"))
+
+    class Meta:
+        model = Funding
+        fields = []
+
+
+class TrainingFilter(place_filterset("community")):
+    held_on_after, held_on_before = date_range("held_on", _("date held"))
+
+    class Meta:
+        model = Training
+        fields = []

@@ -137,3 +137,27 @@ class ApplicationRecommendSerializer(StepSerializer):
 
 class ApplicationReasonSerializer(StepSerializer):
     reason = serializers.CharField(max_length=2000)
+
+
+# ---------------------------------------------------------------------------
+# Funds and people
+# ---------------------------------------------------------------------------
+from ..models import Funding, Training  # noqa: E402
+
+
+class FundingSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Funding
+        fields = ["id", "community", "complex", "project", "source", "amount", "purpose", "granted_on", "delivered",
+                  "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class TrainingSerializer(ScopedModelSerializer):
+    attendance = serializers.IntegerField(read_only=True, help_text=_("Attendees of the three groups together."))
+
+    class Meta:
+        model = Training
+        fields = ["id", "community", "course", "held_on", "firm_staff", "stewards", "committee_members",
+                  "attendance", "attendees", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]

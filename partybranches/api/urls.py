@@ -10,5 +10,7 @@ router.register("meeting-resolutions", views.MeetingResolutionViewSet)
 router.register("red-property-projects", views.RedPropertyProjectViewSet)
 router.register("service-stations", views.ServiceStationViewSet)
 router.register("project-applications", views.ProjectApplicationViewSet)
+router.register("fundings", views.FundingViewSet)
+router.register("trainings", views.TrainingViewSet)
 
 urlpatterns = router.urls

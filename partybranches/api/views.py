@@ -132,3 +132,28 @@ class ProjectApplicationViewSet(WorkflowViewSet):
     def withdraw(self, request, pk=None):
         """submitted → withdrawn by the applicant, with the reason."""
         return self.step(serializers.ApplicationReasonSerializer, services.application_withdraw)
+
+
+# ---------------------------------------------------------------------------
+# Funds and people: registers
+# ---------------------------------------------------------------------------
+from ..models import Funding, Training  # noqa: E402
+
+
+class FundingViewSet(ScopedModelViewSet):
+    """Funds put into complexes and red projects of your jurisdiction."""
+
+    queryset = Funding.objects.none()
+    serializer_class = serializers.FundingSerializer
+    filterset_class = filters.FundingFilter
+    ordering_fields = ["granted_on", "amount"]
+
+
+class TrainingViewSet(ScopedModelViewSet):
+    """Trainings of firm staff, red stewards and owners' committee members in your jurisdiction."""
+
+    queryset = Training.objects.none()
+    serializer_class = serializers.TrainingSerializer
+    filterset_class = filters.TrainingFilter
+    search_fields = ["course"]
+    ordering_fields = ["held_on"]

@@ -47,6 +47,7 @@ def rows() -> dict:
         "workbench:partybranches:application_new": w("ok ok ok 403 ok"),
         "workbench:partybranches:application_detail": w("ok ok ok ro ok", "partybranches.ProjectApplication"),
         "dashboard:applications": Row("dashboard", _staff_page("ro ro ro ro ro")),
+        "dashboard:resources": Row("dashboard", _staff_page("ro ro ro 403 ro")),
     }
 
 
@@ -70,7 +71,11 @@ def add_application_records(mw, place, community, complex_, firm):
         community=community, complex=complex_, firm=firm, name=f"红色物业项目-{place}", summary="党建引领",
         materials="工作报告", submitted_on=datetime.date(2026, 10, 1), due_on=datetime.date(2026, 11, 30))
     event = pm.ProjectApplicationEvent.objects.create(application=application, action="apply", to_status="submitted")
-    mw.add(place, application, event)
+    funding = pm.Funding.objects.create(community=community, complex=complex_, source="district", amount=50000,
+                                        purpose="renovation", granted_on=datetime.date(2026, 6, 1), delivered="加装路灯")
+    training = pm.Training.objects.create(community=community, course="红色物业业务培训", held_on=datetime.date(2026, 9, 1),
+                                          firm_staff=12, stewards=5, committee_members=3)
+    mw.add(place, application, event, funding, training)
 
 
 def make_department():
