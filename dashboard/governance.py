@@ -1,9 +1,20 @@
-"""Dashboard pages of the governance workflows: the complexes nobody is responsible for (after
-a firm's exit, or never served). Reads only, through the properties selectors."""
+"""The governance pages of /dashboard/, over the user's jurisdiction:
+
+- /dashboard/unattended/: the complexes nobody is responsible for (after a firm's exit, or
+  never served), through the properties selectors;
+- /dashboard/referrals/: referrals to departments (监管联动) by department — referred, open,
+  overdue, replied and replied in time — from the one figures function of complaints/services.py
+  (the API's /referrals/figures/ answers the same);
+- /dashboard/applications/: red-project applications by status;
+- /dashboard/resources/: funds put in (经费) by purpose and source, and trainings (人才) with
+  their attendance by group."""
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 
+from complaints.models import Referral
+from complaints.services import referral_figures
 from properties.selectors import unattended_complex_list
 
 from .views import DashboardView
@@ -21,22 +32,7 @@ class UnattendedView(DashboardView):
         context = super().get_context_data(**kwargs)
         queryset = unattended_complex_list(self.request.user)
         context["page"] = Paginator(queryset, PAGE_SIZE).get_page(self.request.GET.get("page"))
-"""The governance pages of /dashboard/, over the user's jurisdiction:
-
-- /dashboard/referrals/: referrals to departments (监管联动) by department — referred, open,
-  overdue, replied and replied in time — from the one figures function of complaints/services.py
-  (the API's /referrals/figures/ answers the same);
-- /dashboard/applications/: red-project applications by status;
-- /dashboard/resources/: funds put in (经费) by purpose and source, and trainings (人才) with
-  their attendance by group."""
-from __future__ import annotations
-
-from django.core.exceptions import PermissionDenied
-
-from complaints.models import Referral
-from complaints.services import referral_figures
-
-from .views import DashboardView
+        return context
 
 
 class ReferralFiguresView(DashboardView):

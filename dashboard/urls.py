@@ -1,7 +1,7 @@
 """/dashboard/: district → subdistrict → community → complex, firms and report cards, Excel."""
 from django.urls import path
 
-from . import governance, referrals, views
+from . import governance, views
 
 app_name = "dashboard"
 
@@ -24,8 +24,6 @@ urlpatterns = [
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     # Governance workflows (dashboard/governance.py)
     path("unattended/", governance.UnattendedView.as_view(), name="unattended"),
-    path("referrals/", referrals.ReferralFiguresView.as_view(), name="referrals"),
-    path("applications/", referrals.ApplicationFiguresView.as_view(), name="applications"),
     path("referrals/", governance.ReferralFiguresView.as_view(), name="referrals"),
     path("applications/", governance.ApplicationFiguresView.as_view(), name="applications"),
     path("resources/", governance.ResourcesView.as_view(), name="resources"),

@@ -74,8 +74,6 @@ def seed_schedules():
                              ("dashboard.migrations.0002_refresh_schedule", "create_schedule"),
                              ("properties.migrations.0010_exit_schedule", "create"),
                              ("communities.migrations.0009_mediation_schedule", "create"),
-                             ("complaints.migrations.0011_referral_role_groups_and_schedule", "create")):
-                             ("complaints.migrations.0011_referral_role_groups_and_schedule", "create"),
                              ("complaints.migrations.0012_referral_role_groups_and_schedule", "create"),
                              ("partybranches.migrations.0006_application_role_groups_and_schedule", "create")):
         getattr(importlib.import_module(module), function)(state_apps, None)
