@@ -204,8 +204,9 @@ def test_query_count_does_not_grow_with_the_number_of_complexes(as_user, distric
     # (4); grades (2); failing results (3); rectifications (2); exit reviews (1); coverage (4).
     # PostgreSQL takes each median in one aggregate (percentile_cont), SQLite in two queries.
     # Firm grades, 8: session, user, profile, district (4); the scheme versions, the count and
-    # the page of firms (paged in the database), their results (4).
-    assert list(before.values()) == ([35, 33, 33, 8, 8] if connection.vendor == "postgresql" else [37, 35, 35, 8, 8])
+    # the page of firms (paged in the database), their results (4). Every page: the user's and
+    # the groups' permissions for the menu's governance links (2).
+    assert list(before.values()) == ([37, 35, 35, 10, 10] if connection.vendor == "postgresql" else [39, 37, 37, 10, 10])
 
 
 def test_place_figures_are_cached_and_refreshed_by_celery(as_user, district, district_officer, taihe_officer,
@@ -218,16 +219,16 @@ def test_place_figures_are_cached_and_refreshed_by_celery(as_user, district, dis
     cache.clear()
     assert refresh_place_figures() == 3  # the district and its two subdistricts
     client = as_user(district_officer)
-    # Warm: session, user, profile, district, and the cache read (the embedded default cache
-    # is a database table; Redis in production); nothing else.
-    assert _queries(client, "/dashboard/") == 5
+    # Warm: session, user, profile, district, the menu's permissions (2), and the cache read
+    # (the embedded default cache is a database table; Redis in production); nothing else.
+    assert _queries(client, "/dashboard/") == 7
     html = page(client, "/dashboard/").content.decode()
     assert 'id="overdue-now">2<' in html
     # Another month: only its own part is computed on demand (the part every month shares is
     # in the cache, and the refresh stored the closed months), then kept: the five above, the
     # subdistricts, their snapshots and the stored medians (3), the cache's write (5).
-    assert _queries(client, "/dashboard/?month=2026-10") == 13
-    assert _queries(client, "/dashboard/?month=2026-10") == 5
+    assert _queries(client, "/dashboard/?month=2026-10") == 15
+    assert _queries(client, "/dashboard/?month=2026-10") == 7
     # A subdistrict's cached page is its own, whoever reads it.
     taihe = page(as_user(taihe_officer), f"/dashboard/subdistricts/{district.taihe.pk}/").content.decode()
     assert "金马街道" not in taihe and "曙光社区" in taihe
