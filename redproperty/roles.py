@@ -134,11 +134,15 @@ INTEGRATOR_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 # A 12345 work order is received only through an integrator's key (submit or read-write scope),
 # which also reads its orders back for the replies.
 # ---------------------------------------------------------------------------
+# District and subdistrict staff make integrators of scope submit (the 12345 hotline's), so they
+# hold what that scope gives: staff never give an integrator more rights than their own
+# (integrations.services.check_power).
 ROLE_PERMISSIONS["district"]["complaints"].update(
-    {"department": _ALL, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": _VIEW})
-for _role in ("subdistrict", "community"):
-    ROLE_PERMISSIONS[_role]["complaints"].update(
-        {"department": _VIEW, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": _VIEW})
+    {"department": _ALL, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": ("view", "add")})
+ROLE_PERMISSIONS["subdistrict"]["complaints"].update(
+    {"department": _VIEW, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": ("view", "add")})
+ROLE_PERMISSIONS["community"]["complaints"].update(
+    {"department": _VIEW, "referral": _EDIT, "referralevent": _VIEW, "hotlineworkorder": _VIEW})
 ROLE_PERMISSIONS["firm"]["complaints"].update({"hotlineworkorder": _VIEW})
 INTEGRATOR_PERMISSIONS["submit"]["complaints"].update({"hotlineworkorder": ("view", "add")})
 for _scope in ("read", "read_write"):

@@ -148,6 +148,10 @@ class ContractExitSerializer(WorkflowRecordSerializer):
     complex_name = serializers.CharField(source="complex.name", read_only=True)
     outgoing_firm = serializers.IntegerField(source="contract.firm_id", read_only=True)
     status = serializers.ChoiceField(choices=ExitStatus.choices, read_only=True)
+    # Blank until the step is taken: declared so that the schema allows "" (a read-only model
+    # field loses allow_blank).
+    decision = serializers.ChoiceField(choices=ExitDecision.choices, allow_blank=True, read_only=True)
+    successor_kind = serializers.ChoiceField(choices=SuccessorKind.choices, allow_blank=True, read_only=True)
     items = HandoverItemSerializer(many=True, read_only=True)
     events = events_serializer(ContractExitEvent)(many=True, read_only=True)
 

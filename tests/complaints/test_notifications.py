@@ -159,15 +159,23 @@ def test_the_phone_number_never_reaches_celery_or_the_log(world, shuguang_worker
 
 
 def test_a_broker_that_is_down_loses_nothing_and_fails_nothing(world, sms_outbox, celery_eager, committed):
+    def fresh_connections():
+        # Connections an earlier test opened on this worker would still reach the old broker.
+        celery_eager.close()
+        celery_eager._pool = None
+        celery_eager.amqp._producer_pool = None
+
     celery_eager.conf.task_always_eager = False
     previous_url = celery_eager.conf.broker_url
     celery_eager.conf.broker_url = "redis://127.0.0.1:6390/0"  # nothing listens there
+    fresh_connections()
     try:
         with committed():
             complaint = submit(world, reporter_phone=PHONE)
     finally:
         celery_eager.conf.broker_url = previous_url
         celery_eager.conf.task_always_eager = True
+        fresh_connections()
 
     assert Complaint.objects.filter(pk=complaint.pk).exists()
     row = OutboxTask.objects.get()

@@ -2,6 +2,7 @@
 500s found under attack are clear 4xx (9.9)."""
 from __future__ import annotations
 
+import datetime
 import json
 from xml.etree import ElementTree as ET
 
@@ -117,6 +118,14 @@ def one_of_each(world):
     f.RedProjectFactory(community=world.shuguang)
     f.StationFactory(complex=world.shuguang_complex)
     f.CategoryFactory(code="lifts")
+    # The governance registers: each write route names a record that exists.
+    from complaints.models import Department, DepartmentKind
+    from partybranches.models import Funding, FundPurpose, FundSource, Training
+
+    Department.objects.create(name="官渡区城市管理局", kind=DepartmentKind.URBAN_MANAGEMENT, reply_days=10)
+    Funding.objects.create(community=world.shuguang, source=FundSource.values[0], amount=10000,
+                           purpose=FundPurpose.values[0], granted_on=datetime.date(2026, 6, 1))
+    Training.objects.create(community=world.shuguang, course="物业服务规范", held_on=datetime.date(2026, 6, 1), firm_staff=3)
 
 
 def test_deeply_nested_json_is_400_on_every_api_endpoint(raw_client, one_of_each, superuser):

@@ -199,6 +199,22 @@ def records(world, district_officer, shuguang_worker):
     mediation_open(actor=shuguang_worker, complex=world.shuguang_east, subject="楼上漏水", description="漏水",
                    opened_on=datetime.date(2026, 10, 1), mediator="王调解员",
                    parties=[{"name": "张阿姨", "side": "resident"}, {"name": "巨和物业", "side": "firm"}])
+    # Referrals, red-project applications, funds and training.
+    from complaints.models import Department, DepartmentKind, ReferralMatter
+    from complaints.services import referral_open
+    from partybranches.models import Funding, FundPurpose, FundSource, Training
+    from partybranches.services import application_submit
+
+    city = Department.objects.create(name="官渡区城市管理局", kind=DepartmentKind.URBAN_MANAGEMENT, reply_days=10)
+    referral_open(actor=shuguang_worker, complaint=complaint, department=city, matter=ReferralMatter.ILLEGAL_BUILDING,
+                  summary="请城管部门查处违建", referred_on=datetime.date(2026, 11, 20))
+    application_submit(actor=shuguang_worker, community=world.shuguang, complex=world.shuguang_east,
+                       name="红管家进楼栋", summary="每名红管家联系十户居民", materials="申报书",
+                       submitted_on=datetime.date(2026, 11, 2))
+    Funding.objects.create(community=world.shuguang, source=FundSource.values[0], amount=10000,
+                           purpose=FundPurpose.values[0], granted_on=datetime.date(2026, 6, 1))
+    Training.objects.create(community=world.shuguang, course="物业服务规范", held_on=datetime.date(2026, 6, 1),
+                            firm_staff=3)
     return {"complaint": complaint}
 
 

@@ -158,6 +158,33 @@ def sweep_exits(world, time_machine, **_):
     return {}
 
 
+def sweep_referrals(world, time_machine, **_):
+    from complaints.models import Department, DepartmentKind, ReferralMatter
+    from complaints.services import referral_open
+
+    _staff_with_mail(world)
+    worker = staff_user_create(username="li_refer", password="x-pass-2026", role="community",
+                               jurisdiction=world.shuguang)
+    city = Department.objects.create(name="官渡区城市管理局", kind=DepartmentKind.URBAN_MANAGEMENT, reply_days=10,
+                                     contact_email="cg@guandu.example")
+    complaint = complaint_submit(complex=world.shuguang_east, category=f.CategoryFactory(), description="顶楼私搭违建")
+    referral_open(actor=worker, complaint=complaint, department=city, matter=ReferralMatter.ILLEGAL_BUILDING,
+                  summary="请城管部门查处违建", referred_on=datetime.date(2026, 11, 2))  # reply due 2026-11-12
+    return {}
+
+
+def sweep_applications(world, time_machine, **_):
+    from partybranches.services import application_submit
+
+    _staff_with_mail(world)
+    worker = staff_user_create(username="li_apply", password="x-pass-2026", role="community",
+                               jurisdiction=world.shuguang)
+    application_submit(actor=worker, community=world.shuguang, complex=world.shuguang_east, name="红管家进楼栋",
+                       summary="每名红管家联系十户居民", materials="申报书\n照片",
+                       submitted_on=datetime.date(2026, 8, 1))  # review due within 60 days: past
+    return {}
+
+
 def sweep_mediations(world, time_machine, **_):
     from communities.services import mediation_open
 
@@ -197,6 +224,8 @@ CASES = {
     "communities.sweep_elections": sweep_elections,
     "properties.sweep_exits": sweep_exits,
     "communities.sweep_mediations": sweep_mediations,
+    "complaints.sweep_referrals": sweep_referrals,
+    "partybranches.sweep_applications": sweep_applications,
     "redproperty.outbox_sweep": outbox_sweep,
     "dashboard.refresh_place_figures": refresh_place_figures,
     "complaints.anonymise_expired": anonymise_expired,
