@@ -1,7 +1,7 @@
 """The owners' committee pages of /workbench/."""
 from django.urls import path
 
-from . import mediation, views
+from . import elections, mediation, views
 
 app_name = "communities"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("mediation/new/", mediation.MediationOpenView.as_view(), name="mediation_new"),
     path("mediation/<int:pk>/", mediation.MediationDetailView.as_view(), name="mediation_detail"),
     path("mediation/<int:pk>/step/<str:action>/", mediation.MediationStepView.as_view(), name="mediation_step"),
+    # Owners' committee formation and re-election (communities/workbench/elections.py)
+    path("elections/", elections.ElectionListView.as_view(), name="election_list"),
+    path("elections/new/", elections.ElectionOpenView.as_view(), name="election_new"),
+    path("elections/<int:pk>/", elections.ElectionDetailView.as_view(), name="election_detail"),
+    path("elections/<int:pk>/step/<str:action>/", elections.ElectionStepView.as_view(), name="election_step"),
 ]

@@ -28,6 +28,7 @@ MENU = (
     # Governance workflows
     Item(_("Firm exits"), "workbench:properties:exit_list", "properties.view_contractexit"),
     Item(_("Mediation"), "workbench:communities:mediation_list", "communities.view_mediationcase"),
+    Item(_("Committee elections"), "workbench:communities:election_list", "communities.view_committeeelection"),
 )
 
 # Referrals to departments (complaints/workbench/referrals.py).

@@ -648,3 +648,16 @@ WORKBENCH.update({
     "workbench:communities:mediation_step": _w("ok ok ok 403 ok", "communities.MediationCase",
                                                kwargs=lambda mw, r: {"pk": r.pk, "action": "hold_session"}),
 })
+
+
+# ---------------------------------------------------------------------------
+# Owners' committee elections (communities): workbench pages (the records: matrix_world's
+# election of every place)
+# ---------------------------------------------------------------------------
+WORKBENCH.update({
+    "workbench:communities:election_list": _w("ok ok ok 403 ok"),
+    "workbench:communities:election_new": _w("ok ok ok 403 ok"),
+    "workbench:communities:election_detail": _w("ok ok ok 403 ok", "communities.CommitteeElection"),
+    "workbench:communities:election_step": _w("ok ok ok 403 ok", "communities.CommitteeElection",
+                                              kwargs=lambda mw, r: {"pk": r.pk, "action": "convene"}),
+})

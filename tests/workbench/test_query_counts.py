@@ -65,12 +65,17 @@ def contracts(world, i):
     f.ContractFactory(complex=_complex(world, i))
 
 
+def elections(world, i):
+    cm.CommitteeElection.objects.create(complex=_complex(world, i), formed_on=datetime.date(2026, 8, 1),
+                                        due_on=datetime.date(2026, 10, 30) + datetime.timedelta(days=i))
+
+
 LISTS = [
     ("/workbench/meetings/", meetings), ("/workbench/resolutions/?status=all", resolutions),
     ("/workbench/agenda/", agenda), ("/workbench/appointments/", appointments),
     ("/workbench/committees/", committees), ("/workbench/inspections/", inspections),
     ("/workbench/fees/?month=2026-09", fees), ("/workbench/surveys/", surveys), ("/workbench/contracts/", contracts),
-    ("/workbench/", meetings),
+    ("/workbench/", meetings), ("/workbench/elections/", elections),
 ]
 
 
