@@ -46,6 +46,7 @@ STEPS = [
     "meetings",
     "projects",
     "applications",
+    "resources",
     "elections",
     "exits",
     "mediation",
